@@ -1,0 +1,3 @@
+from caseforge.cli import main
+
+main()

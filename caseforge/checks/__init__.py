@@ -1,0 +1,35 @@
+"""The checks that run after the structure check, one module per family.
+
+A check is a function from a document that passed the schema to the
+diagnostics it finds, registered with :func:`check`. Adding a check is
+adding a function (and its codes in :mod:`caseforge.codes`); nothing else
+changes. Checks never raise on odd data: the schema has already vouched
+for its shape.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from caseforge.diagnostics import Diagnostic
+from caseforge.source import Document
+
+Check = Callable[[Document], Iterable[Diagnostic]]
+
+REGISTRY: list[Check] = []
+
+
+def check(function: Check) -> Check:
+    """Register a check; it runs on every document that passed the schema."""
+    REGISTRY.append(function)
+    return function
+
+
+def run_all(document: Document) -> list[Diagnostic]:
+    """Run every registered check on one document."""
+    from caseforge.checks import references  # noqa: F401  (registers its checks)
+
+    found: list[Diagnostic] = []
+    for function in REGISTRY:
+        found.extend(function(document))
+    return found

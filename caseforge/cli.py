@@ -1,0 +1,65 @@
+"""The `caseforge` command line. Parses options and prints; the work is elsewhere.
+
+Exit status, as ruff and mypy use it: 0 when no file has an error (warnings
+allowed), 1 when any has, 2 for a usage error or a path that cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from caseforge import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _use_colour(choice: str, stream: object) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="caseforge")
+def main() -> None:
+    """Write clinical case reports as data, check them, publish them."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="text for people; json for programs (see docs/output-formats.md).",
+)
+@click.option(
+    "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+    show_default=True, help="Colour the text output; auto means only on a terminal, and never when NO_COLOR is set.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files (default: one per core).")
+def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int | None) -> None:
+    """Check case files: structure, references, and (as they come) units, dates, CARE.
+
+    PATHS are case files or folders (every *.yaml and *.yml below them).
+    With no PATHS, the cases/ folder is checked.
+    """
+    from caseforge import reporters
+    from caseforge.validate import NoCaseFiles, find_case_files, validate_files
+
+    try:
+        files = find_case_files(paths or ["cases"])
+    except NoCaseFiles as error:
+        click.echo(f"caseforge: no case files (*.yaml, *.yml) in `{error}`.", err=True)
+        sys.exit(EXIT_USAGE)
+    reports = validate_files(files, jobs)
+    if output_format == "json":
+        click.echo(reporters.as_json(reports), nl=False)
+    else:
+        click.echo(reporters.text(reports, _use_colour(colour, sys.stdout)), nl=False, color=True)
+    if any(not report.readable for report in reports):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK)

@@ -1,0 +1,228 @@
+"""Every diagnostic code caseforge reports, with its documentation.
+
+Codes are stable: once released, a code keeps its meaning and is never
+reused. The hundreds give the family (0 files, 1 YAML, 2 schema, 3 units,
+4 dates, 5 CARE, 6 privacy, 7 references, 8 consistency). The reference
+page of the site is generated from this table, so the text here is what
+authors read: say what is wrong, how to fix it, and show both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from caseforge.diagnostics import Category, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    category: Category
+    severity: Severity
+    summary: str
+    explanation: str
+    fix_hint: str
+    example: str
+    fixed: str
+
+
+_S, _Y, _R = Category.SYNTAX, Category.SCHEMA, Category.REFERENCES
+_E = Severity.ERROR
+
+_ALL = [
+    Code(
+        "CF001", "file-unreadable", _S, _E,
+        "A path given to caseforge cannot be read.",
+        "The file does not exist, is a folder, or the system refuses to open it. "
+        "caseforge exits with status 2, as for any other usage error.",
+        "Check the path and the file's permissions.",
+        "caseforge validate cases/typo.yaml",
+        "caseforge validate cases/anaemia-child.yaml",
+    ),
+    Code(
+        "CF101", "not-utf8", _S, _E,
+        "The file is not UTF-8 text.",
+        "Case files are UTF-8, the encoding every current editor uses. A file saved in "
+        "another encoding (Windows-1252, Latin-1, UTF-16) would show wrong characters, "
+        "so it is refused with the position of the first byte that is not UTF-8.",
+        "Save the file as UTF-8 (in most editors: File, Save with encoding, UTF-8).",
+        "summary: \"Fi\\xe8vre\"  # saved as Latin-1",
+        "summary: Fièvre  # saved as UTF-8",
+    ),
+    Code(
+        "CF102", "file-too-large", _S, _E,
+        "The file is larger than a case report can be (1 MiB).",
+        "A case report is a few dozen kilobytes. A file of more than 1 MiB is almost "
+        "always a pasted data export; reading it would slow every commit.",
+        "Keep only the case itself in the file; put raw data in a supplementary file.",
+        "(a 5 MB file of pasted laboratory exports)",
+        "(the tests that the report cites, each with its value and unit)",
+    ),
+    Code(
+        "CF103", "empty-file", _S, _E,
+        "The file is empty or holds only comments.",
+        "An empty file is usually a save that went wrong. A case needs at least a title, "
+        "the patient and the consent.",
+        "Start from `caseforge new`, or write the case's sections.",
+        "# nothing but a comment",
+        "title: A case report of ...\npatient: ...\nconsent: ...",
+    ),
+    Code(
+        "CF104", "yaml-syntax", _S, _E,
+        "The YAML is not well formed.",
+        "The file cannot be read as YAML: a tab used for indentation, a colon inside an "
+        "unquoted value, an unclosed quote, keys that do not line up. The position is "
+        "where the reader gave up, which may be just after the real mistake.",
+        "Look at this line and the one above it; the hint names the usual cause.",
+        "summary: Outcome: complete remission",
+        "summary: \"Outcome: complete remission\"",
+    ),
+    Code(
+        "CF105", "duplicate-key", _S, _E,
+        "The same key appears twice in one mapping.",
+        "Most YAML readers keep the last of two equal keys and drop the first without a "
+        "word, losing what the author wrote. caseforge refuses the file instead.",
+        "Keep one of the two keys: merge their content, or rename one.",
+        "patient:\n  age: {value: 62, unit: a}\n  age: {value: 63, unit: a}",
+        "patient:\n  age: {value: 62, unit: a}",
+    ),
+    Code(
+        "CF106", "multiple-documents", _S, _E,
+        "The file holds more than one YAML document.",
+        "A line `---` starts a second YAML document. One file holds one case, so a second "
+        "document would be ignored by other tools and is refused here.",
+        "Remove the `---` line, or move the second case to a file of its own.",
+        "title: First case\n---\ntitle: Second case",
+        "title: First case",
+    ),
+    Code(
+        "CF107", "disallowed-tag", _S, _E,
+        "A YAML tag other than the standard ones is used.",
+        "Tags such as `!!python/object` make some YAML readers run code or build objects. "
+        "A case file holds only text, numbers, true/false, null, lists and mappings, so any "
+        "other tag (and a standard tag that does not fit its value) is refused.",
+        "Remove the tag and write the value plainly.",
+        "title: !!python/object/apply:os.system [\"echo\"]",
+        "title: A case report of ...",
+    ),
+    Code(
+        "CF108", "alias-limit", _S, _E,
+        "Anchors and aliases expand beyond what a case file may hold.",
+        "YAML aliases (`*name`) repeat the content of an anchor (`&name`). Nested, a few "
+        "lines can expand to billions of values (the \"billion laughs\" attack). caseforge "
+        "stops at 100 alias uses, and refuses an alias to its own container.",
+        "Write the repeated content out instead of using anchors and aliases.",
+        "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]  # ... and so on",
+        "keywords: [case report, leukaemia]",
+    ),
+    Code(
+        "CF109", "complex-key", _S, _E,
+        "A key is a list or a mapping.",
+        "YAML allows `? [a, b]: value`, but a case file's keys are the names of its fields.",
+        "Write the key as a single word followed by a colon.",
+        "? [age, sex]\n: unknown",
+        "age: {value: 62, unit: a}",
+    ),
+    Code(
+        "CF201", "missing-property", _Y, _E,
+        "A required field is missing.",
+        "Some fields cannot be left out: a case needs a title, the patient and the consent; "
+        "a test needs its name and result; a quantity needs its value and unit.",
+        "Add the field named in the message.",
+        "patient:\n  sex: female",
+        "patient:\n  age: {value: 62, unit: a}\n  sex: female",
+    ),
+    Code(
+        "CF202", "unknown-property", _Y, _E,
+        "A key is not part of the case format at this place.",
+        "Unknown keys are errors so that a misspelt key is never ignored in silence: "
+        "`intervetions:` would otherwise drop every intervention from the checks and the site.",
+        "Correct the spelling (the hint suggests the closest key) or move the key to where it belongs.",
+        "intervetions:\n  - kind: drug\n    name: tocilizumab",
+        "interventions:\n  - kind: drug\n    name: tocilizumab",
+    ),
+    Code(
+        "CF203", "wrong-type", _Y, _E,
+        "A value is of the wrong kind: text where a number, a list or a mapping belongs.",
+        "Each field holds one kind of value. A quantity is a mapping of a number and a unit, "
+        "not one string; a list of keywords is a list, not one line of text.",
+        "Write the value in the form the hint shows.",
+        "age: 62 years",
+        "age: {value: 62, unit: a}",
+    ),
+    Code(
+        "CF204", "value-not-allowed", _Y, _E,
+        "A value is not one of the values this field allows.",
+        "Fields such as `sex`, `kind` or `status` take one of a fixed list of words, so that "
+        "every case uses the same ones and the site can group by them.",
+        "Use one of the values the message lists.",
+        "sex: F",
+        "sex: female",
+    ),
+    Code(
+        "CF205", "wrong-format", _Y, _E,
+        "A text value does not have the required form.",
+        "Dates are ISO 8601 (`2021-09-29`, `2021-04`, `2021`), durations ISO 8601 (`P2M`), "
+        "ids lower-case words with hyphens, DOIs start with `10.`, PubMed ids are digits.",
+        "Rewrite the value in the form of the example.",
+        "time: 29/09/2021",
+        "time: 2021-09-29",
+    ),
+    Code(
+        "CF206", "wrong-size", _Y, _E,
+        "A value is empty, or a list has too few or too many entries.",
+        "An empty text or an empty mapping says nothing; if the report does not give this "
+        "element, mark it instead with `status: not_reported` and a reason.",
+        "Fill in the value, or remove the field.",
+        "title: \"\"",
+        "title: Secondary donor-derived CD19 CAR-T therapy: a case report",
+    ),
+    Code(
+        "CF207", "out-of-range", _Y, _E,
+        "A number is outside the range the field allows.",
+        "Some numbers have fixed limits, such as an adverse event's grade (1 to 5).",
+        "Use a number within the limits the message gives.",
+        "grade: 6",
+        "grade: 2",
+    ),
+    Code(
+        "CF208", "missing-companion", _Y, _E,
+        "A field needs another field beside it.",
+        "Some fields only make sense together: a relative `day` needs the event it counts "
+        "from (`of`); a number needs its unit; a range's limits need a unit.",
+        "Add the field named in the message.",
+        "time: {day: 7}",
+        "time: {day: 7, of: car-t-1}",
+    ),
+    Code(
+        "CF299", "schema-other", _Y, _E,
+        "The value does not match the case format.",
+        "A rule of the case format that has no more specific code was broken; the message "
+        "gives the validator's own words.",
+        "Compare the value with the format's reference page for this field.",
+        "(varies)",
+        "(varies)",
+    ),
+    Code(
+        "CF701", "duplicate-id", _R, _E,
+        "Two entries have the same id.",
+        "Ids let entries refer to each other (`of: car-t-1`). Two entries with one id would "
+        "make every reference to it ambiguous.",
+        "Give one of the two entries another id, and update the references that meant it.",
+        "- id: car-t\n  ...\n- id: car-t",
+        "- id: car-t-1\n  ...\n- id: car-t-2",
+    ),
+    Code(
+        "CF702", "unknown-reference", _R, _E,
+        "A reference names an id that no entry has.",
+        "Fields such as `of`, `related`, `attributed_to` or `basis` name other entries by "
+        "their id. A name that matches no entry is usually a typo or an entry that was "
+        "renamed.",
+        "Use the id of an existing entry (the hint suggests the closest), or add the entry.",
+        "time: {day: 7, of: cart-1}",
+        "time: {day: 7, of: car-t-1}",
+    ),
+]
+
+CODES: dict[str, Code] = {entry.code: entry for entry in _ALL}

@@ -1,0 +1,372 @@
+"""The strict reader: YAML text in, plain data and a map of positions out.
+
+A case file is read the way an author's editor reads it (YAML 1.2 core
+schema: ``2021-09-29`` and ``no`` stay text, only ``true``/``false`` are
+booleans) and with no silent surprises: duplicate keys, several documents,
+foreign tags, alias bombs, oversized files and bytes that are not UTF-8 are
+all reported with a line and column instead of being resolved quietly.
+
+The position map records, for every JSON pointer into the data, where its
+value starts and (for mapping members) where its key starts, so that every
+later stage can point an author at the exact place in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from caseforge.diagnostics import Diagnostic, make
+
+# A case report is a few dozen kilobytes; a file 50 times that is a mistake
+# (a pasted data dump) or an attack, and reading it would slow every commit.
+MAX_BYTES = 1024 * 1024
+# Anchors and aliases are legitimate YAML but rare in case files; bounding
+# their expansion stops "billion laughs" files before they cost anything.
+MAX_ALIAS_USES = 100
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+
+Position = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """A case file read into plain data, with where each part was written."""
+
+    path: str
+    data: Any
+    values: dict[str, Position] = field(default_factory=dict)
+    keys: dict[str, Position] = field(default_factory=dict)
+
+    def position(self, pointer: str) -> Position:
+        """Line and column (1-based) where the value at ``pointer`` starts.
+
+        A pointer that is not in the file (a missing member) falls back to
+        its nearest ancestor that is.
+        """
+        while pointer not in self.values and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.values.get(pointer, (1, 1))
+
+    def key_position(self, pointer: str) -> Position:
+        """Where the key naming ``pointer`` starts, or its value for list items."""
+        if pointer in self.keys:
+            return self.keys[pointer]
+        return self.position(pointer)
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """Implicit typing by the YAML 1.2 core schema, as editors apply it."""
+
+
+_CoreResolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_CoreResolver.add_implicit_resolver(
+    _INT,
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+# .inf and .nan are core-schema floats, but no clinical value is infinite or
+# not a number; left as text they meet the schema's "must be a number".
+_CoreResolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+
+    class _Parser(CParser, _CoreResolver):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _CoreResolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Parser(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _CoreResolver,
+    ):
+        def __init__(self, text: str) -> None:
+            yaml.reader.Reader.__init__(self, text)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _CoreResolver.__init__(self)
+
+
+def load(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Read a case file; the document is None when it could not be read."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        return None, [make("CF001", name, f"`{name}` is a folder, not a case file.")]
+    except FileNotFoundError:
+        return None, [make("CF001", name, f"There is no file `{name}`.")]
+    except OSError as error:
+        return None, [make("CF001", name, f"`{name}` cannot be read: {error.strerror}.")]
+    return loads(raw, name)
+
+
+def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list[Diagnostic]]:
+    """Read case text (bytes as stored on disk, or already decoded)."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            size = f"{MAX_BYTES // 1024} KiB"
+            return None, [make("CF102", path, f"The file is larger than {size}, far more than a case report needs.")]
+        text, problem = _decode(raw, path)
+        if problem:
+            return None, [problem]
+    else:
+        text = raw
+    if not text.strip():
+        return None, [make("CF103", path, "The file is empty.")]
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_diagnostic(error, path)]
+    except yaml.YAMLError as error:  # errors without a position (rare)
+        return None, [make("CF104", path, f"The YAML cannot be read: {error}.")]
+    if node is None:
+        return None, [make("CF103", path, "The file has only comments; a case needs at least a title.")]
+    builder = _Builder(path)
+    data = builder.build(node)
+    if builder.problems:
+        return None, builder.problems
+    return Document(path, data, builder.values, builder.keys), []
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", make("CF101", path, "The file is saved as UTF-16.", line=1, column=1)
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        start = error.start
+        line = raw.count(b"\n", 0, start) + 1
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+        byte = raw[start : start + 1].hex()
+        return "", make(
+            "CF101",
+            path,
+            f"The byte 0x{byte} is not UTF-8 text.",
+            line=line,
+            column=column,
+        )
+
+
+def _compose(text: str) -> yaml.Node | None:
+    parser = _Parser(text)
+    try:
+        return parser.get_single_node()
+    finally:
+        parser.dispose()
+
+
+_SYNTAX_HINTS = [
+    ("expected a single document", "CF106", "A case file holds one case: remove the `---` (or `...`) line and move the second case to a file of its own."),
+    ("'\\t'", "CF104", "Indent with spaces, not tabs (most editors convert tabs to spaces on request)."),
+    ("mapping values are not allowed", "CF104", "A colon followed by a space starts a new key. If the text itself contains \": \", put the whole value in double quotes."),
+    ("could not find expected ':'", "CF104", "Each line of a mapping is `key: value`; a long text can go in quotes, or on the lines after `key: >`."),
+    ("while scanning an alias", "CF104", "A value that starts with `*` is read as an alias; put the value in quotes (\"*...\")."),
+    ("while scanning an anchor", "CF104", "A value that starts with `&` is read as an anchor; put the value in quotes (\"&...\")."),
+    ("found undefined alias", "CF104", "An alias `*name` needs an anchor `&name` earlier in the file; or, if this is text, put it in quotes."),
+    ("unknown escape character", "CF104", "Inside double quotes a backslash starts an escape; write `\\\\`, or use single quotes."),
+    ("while scanning a quoted scalar", "CF104", "A quotation mark is not closed: add the closing quote."),
+    ("that cannot start any token", "CF104", "Values that start with `@`, `` ` ``, `%` or `|`/`>` in odd places must be put in quotes."),
+    ("special characters are not allowed", "CF104", "The file contains an invisible control character; delete it and retype the text around it."),
+    ("did not find expected key", "CF104", "Check the indentation: keys of the same mapping start in the same column, and list items start with `- `."),
+    ("expected <block end>", "CF104", "Check the indentation: keys of the same mapping start in the same column, and list items start with `- `."),
+    ("did not find expected '-' indicator", "CF104", "Check the indentation: every item of a list starts with `- ` in the same column."),
+]
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "the YAML is not well formed"
+    message = f"YAML syntax: {problem}"
+    if error.context and error.problem:
+        message += f" ({error.context})"
+    code, hint = "CF104", "Check the line above this one too: YAML errors often start there."
+    for needle, known_code, known_hint in _SYNTAX_HINTS:
+        if needle in message:
+            code, hint = known_code, known_hint
+            break
+    if code == "CF106":
+        message = "The file holds more than one YAML document."
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return make(code, path, message + ".", hint=hint, line=line, column=column)
+
+
+class _Builder:
+    """Turns composed nodes into plain data, checking what compose allows."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.values: dict[str, Position] = {}
+        self.keys: dict[str, Position] = {}
+        self.problems: list[Diagnostic] = []
+        self._seen: set[int] = set()
+        self._active: set[int] = set()
+        self._alias_uses = 0
+        self._nodes = 0
+
+    def build(self, node: yaml.Node) -> Any:
+        try:
+            return self._node(node, "", 0)
+        except _Stop:
+            return None
+
+    def _problem(self, code: str, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            make(code, self.path, message, hint=hint, line=mark.line + 1, column=mark.column + 1)
+        )
+
+    def _node(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self._count(node, depth)
+        self.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if node.tag not in (_SEQ, _MAP):
+            self._foreign_tag(node)
+            return None
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self._node(item, f"{pointer}/{index}", depth + 1)
+                    for index, item in enumerate(node.value)
+                ]
+            return self._mapping(node, pointer, depth)
+        finally:
+            self._active.discard(id(node))
+
+    def _count(self, node: yaml.Node, depth: int) -> None:
+        self._nodes += 1
+        if id(node) in self._active:
+            self._problem("CF108", node, "An alias refers to the mapping or list that contains it, which never ends.", "Remove the alias (`*name`) and write the content out.")
+            raise _Stop
+        if id(node) in self._seen:
+            self._alias_uses += 1
+        self._seen.add(id(node))
+        if self._alias_uses > MAX_ALIAS_USES or self._nodes > MAX_NODES:
+            self._problem(
+                "CF108",
+                node,
+                f"Aliases expand to more than the {MAX_ALIAS_USES} uses (or {MAX_NODES:,} values) a case file may have.",
+                "Write the repeated content out instead of using anchors (`&name`) and aliases (`*name`).",
+            )
+            raise _Stop
+        if depth > MAX_DEPTH:
+            self._problem("CF104", node, f"The file nests more than {MAX_DEPTH} levels deep.", "Check the indentation and the brackets: a case needs only a few levels.")
+            raise _Stop
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem("CF109", key_node, "A key must be a plain word, not a list or a mapping.", "Write the key as a single word followed by a colon.")
+                continue
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key].start_mark.line + 1
+                self._problem(
+                    "CF105",
+                    key_node,
+                    f"The key `{key}` appears twice in the same mapping (first on line {earlier}).",
+                    f"Keep one `{key}`: merge the two entries, or rename one if they mean different things.",
+                )
+                continue
+            first_seen[key] = key_node
+            member = f"{pointer}/{escape_pointer_token(key)}"
+            self.keys[member] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self._node(value_node, member, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            self._foreign_tag(node)
+            return text
+        if tag == _STR:
+            return text
+        value = _core_value(tag, text)
+        if value is _INVALID:
+            short = tag.rsplit(":", 1)[-1]
+            self._problem("CF107", node, f"`{text}` does not fit its tag `!!{short}`.", "Remove the tag and write the value plainly.")
+            return text
+        return value
+
+    def _foreign_tag(self, node: yaml.Node) -> None:
+        self._problem(
+            "CF107",
+            node,
+            f"The tag `{_short_tag(node.tag)}` is not allowed in a case file.",
+            "Remove the tag: case files hold only text, numbers, true/false, lists and mappings.",
+        )
+
+
+class _Stop(Exception):
+    """Raised to abandon a document that is not worth reading further."""
+
+
+_INVALID = object()
+
+
+def _core_value(tag: str, text: str) -> Any:
+    try:
+        if tag == _INT:
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)
+        if tag == _FLOAT:
+            return float(text)
+    except ValueError:
+        return _INVALID
+    if tag == _BOOL and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if tag == _NULL and text in ("", "~", "null", "Null", "NULL"):
+        return None
+    return _INVALID
+
+
+def _short_tag(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag[len("tag:yaml.org,2002:") :]
+    return tag
