@@ -154,10 +154,16 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
         text = raw
     if not text.strip():
         return None, [make("CF103", path, "The file is empty.")]
+    too_deep = _deep_brackets(text)
+    if too_deep is not None:
+        return None, [make("CF104", path, f"The file nests brackets more than {_CRASH_GUARD_DEPTH} levels deep.", hint="Check the brackets `[` and `{`: each needs its closing `]` or `}`.", line=too_deep[0], column=too_deep[1])]
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_diagnostic(error, path)]
+        return None, [_syntax_diagnostic(error, text, path)]
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        return None, [make("CF104", path, f"The file contains the control character U+{error.character:04X}, which YAML does not allow.", hint="Delete the invisible character and retype the text around it.", line=line, column=column)]
     except yaml.YAMLError as error:  # errors without a position (rare)
         return None, [make("CF104", path, f"The YAML cannot be read: {error}.")]
     if node is None:
@@ -189,6 +195,29 @@ def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
         )
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+# libyaml's composer recurses once per level and overflows the C stack (a
+# crash, not an exception) at some tens of thousands of levels, so such
+# nesting is refused before composing. Counting brackets without regard to
+# quotes over-counts only text with unbalanced brackets, far below this.
+_CRASH_GUARD_DEPTH = 1000
+
+
+def _deep_brackets(text: str) -> Position | None:
+    """Where bracket nesting passes the guard depth, if it does."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        if depth > _CRASH_GUARD_DEPTH:
+            return _line_column(text, match.start())
+    return None
+
+
+def _line_column(text: str, index: int) -> Position:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 def _compose(text: str) -> yaml.Node | None:
     parser = _Parser(text)
     try:
@@ -199,7 +228,6 @@ def _compose(text: str) -> yaml.Node | None:
 
 _SYNTAX_HINTS = [
     ("expected a single document", "CF106", "A case file holds one case: remove the `---` (or `...`) line and move the second case to a file of its own."),
-    ("'\\t'", "CF104", "Indent with spaces, not tabs (most editors convert tabs to spaces on request)."),
     ("mapping values are not allowed", "CF104", "A colon followed by a space starts a new key. If the text itself contains \": \", put the whole value in double quotes."),
     ("could not find expected ':'", "CF104", "Each line of a mapping is `key: value`; a long text can go in quotes, or on the lines after `key: >`."),
     ("while scanning an alias", "CF104", "A value that starts with `*` is read as an alias; put the value in quotes (\"*...\")."),
@@ -215,7 +243,7 @@ _SYNTAX_HINTS = [
 ]
 
 
-def _syntax_diagnostic(error: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "the YAML is not well formed"
     message = f"YAML syntax: {problem}"
@@ -226,10 +254,14 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, path: str) -> Diagnostic:
         if needle in message:
             code, hint = known_code, known_hint
             break
+    if mark and text[mark.index : mark.index + 1] == "\t":
+        message = "YAML syntax: a tab character where YAML needs spaces"
+        hint = "Indent with spaces, not tabs (most editors convert tabs to spaces on request)."
+    message += "."
     if code == "CF106":
         message = "The file holds more than one YAML document."
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return make(code, path, message + ".", hint=hint, line=line, column=column)
+    return make(code, path, message, hint=hint, line=line, column=column)
 
 
 class _Builder:
