@@ -34,7 +34,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text for people; json for programs (see docs/output-formats.md).",
+    show_default=True, help="text for people; json for programs (see site/reference/output-formats.md).",
 )
 @click.option(
     "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",

@@ -147,7 +147,7 @@ _ALL = [
         "A value is of the wrong kind: text where a number, a list or a mapping belongs.",
         "Each field holds one kind of value. A quantity is a mapping of a number and a unit, "
         "not one string; a list of keywords is a list, not one line of text.",
-        "Write the value in the form the hint shows.",
+        "Write the value in the form of the field's example.",
         "age: 62 years",
         "age: {value: 62, unit: a}",
     ),
@@ -201,8 +201,8 @@ _ALL = [
         "A rule of the case format that has no more specific code was broken; the message "
         "gives the validator's own words.",
         "Compare the value with the format's reference page for this field.",
-        "(varies)",
-        "(varies)",
+        "# a value that breaks a rule with no more specific code",
+        "# the value written as the field's description asks",
     ),
     Code(
         "CF701", "duplicate-id", _R, _E,

@@ -115,6 +115,8 @@ def _explain(error: Any, document: Document) -> list[Diagnostic]:
         return [diag("CF204", *_not_allowed(field, error))]
     if keyword == "type":
         return [diag("CF203", *_wrong_type(field, error))]
+    if keyword in ("oneOf", "anyOf") and _only_type_errors(error):
+        return [diag("CF203", *_wrong_type(field, _merged_type_error(error)))]
     if keyword == "pattern":
         return [diag("CF205", f"`{field}`: {_show(error.instance)} is not {_noun(error.schema)}.", _pattern_hint(error))]
     if keyword in ("minLength", "minItems", "minProperties", "maxItems", "maxLength"):
@@ -292,6 +294,25 @@ def _wrong_type(field: str, error: Any) -> tuple[str, str | None]:
     if "number" in expected and isinstance(error.instance, str) and quantity:
         return message, f"Write the number alone (`{quantity.group(1)}`) and put the unit in `unit`."
     return message, _example_hint(error.schema)
+
+
+def _only_type_errors(error: Any) -> bool:
+    """Whether every branch of a oneOf failed on the kind of value alone."""
+    return bool(error.context) and all(
+        item.validator == "type" and item.absolute_path == error.absolute_path for item in error.context
+    )
+
+
+def _merged_type_error(error: Any) -> Any:
+    """One type error that lists the kinds every branch would take."""
+    from jsonschema.exceptions import ValidationError
+
+    kinds: list[str] = []
+    for item in error.context:
+        for kind in item.validator_value if isinstance(item.validator_value, list) else [item.validator_value]:
+            if kind not in kinds:
+                kinds.append(kind)
+    return ValidationError("", validator="type", validator_value=kinds, instance=error.instance, schema=error.schema)
 
 
 def _wrong_size(field: str, error: Any) -> tuple[str, str | None]:

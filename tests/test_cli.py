@@ -1,0 +1,172 @@
+"""`caseforge validate` as users and CI see it: output, formats, exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import MINIMAL_CASE, run_caseforge
+
+BROKEN = MINIMAL_CASE.replace("sex: female", "sex: F")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.yml").write_text(BROKEN)
+    (tmp_path / "notes.txt").write_text("not a case")
+    return tmp_path
+
+
+def test_valid_file_exits_0_with_summary(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    result = run_caseforge("validate", "good.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "Checked 1 file: no problems found.\n"
+
+
+def test_error_exits_1_with_located_line_and_hint(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BROKEN)
+    result = run_caseforge("validate", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    first, hint, summary = result.stdout.splitlines()
+    assert first.startswith("bad.yaml:4:8: error CF204 `patient.sex` is `F`")
+    assert hint == "    hint: Did you mean `female`?"
+    assert summary == "Checked 1 file: 1 error, 0 warnings in 1 file."
+
+
+def test_folder_means_every_yaml_below_it_in_sorted_order(folder: Path) -> None:
+    result = run_caseforge("validate", "--format", "json", ".", cwd=folder)
+    report = json.loads(result.stdout)
+    assert [entry["path"] for entry in report["files"]] == ["good.yaml", "sub/bad.yml"]
+    assert result.returncode == 1
+
+
+def test_no_path_means_the_cases_folder(folder: Path) -> None:
+    (folder / "cases").mkdir()
+    (folder / "cases" / "one.yaml").write_text(MINIMAL_CASE)
+    result = run_caseforge("validate", cwd=folder)
+    assert result.returncode == 0
+    assert "Checked 1 file" in result.stdout
+
+
+def test_missing_file_exits_2_and_says_so(tmp_path: Path) -> None:
+    result = run_caseforge("validate", "nowhere.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nowhere.yaml: error CF001 There is no file `nowhere.yaml`." in result.stdout
+
+
+def test_missing_file_beside_a_broken_one_still_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BROKEN)
+    result = run_caseforge("validate", "bad.yaml", "nowhere.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "CF204" in result.stdout and "CF001" in result.stdout
+
+
+def test_folder_without_cases_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_caseforge("validate", "empty", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no case files" in result.stderr
+
+
+def test_unknown_option_exits_2(tmp_path: Path) -> None:
+    result = run_caseforge("validate", "--frmat", "json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No such option" in result.stderr
+
+
+def test_json_document_shape(folder: Path) -> None:
+    result = run_caseforge("validate", "--format", "json", "good.yaml", "sub/bad.yml", cwd=folder)
+    report = json.loads(result.stdout)
+    assert report["tool"] == "caseforge" and report["format"] == 1
+    assert report["counts"] == {"files": 2, "files_with_errors": 1, "error": 1, "warning": 0, "info": 0}
+    good, bad = report["files"]
+    assert good == {"path": "good.yaml", "readable": True, "valid": True, "counts": {"error": 0, "warning": 0, "info": 0}, "diagnostics": []}
+    (diagnostic,) = bad["diagnostics"]
+    assert diagnostic == {
+        "file": "sub/bad.yml",
+        "line": 4,
+        "column": 8,
+        "pointer": "/patient/sex",
+        "code": "CF204",
+        "severity": "error",
+        "category": "schema",
+        "message": diagnostic["message"],
+        "hint": "Did you mean `female`?",
+    }
+    assert "female" in diagnostic["message"]
+
+
+def test_json_for_an_unreadable_file(tmp_path: Path) -> None:
+    result = run_caseforge("validate", "--format", "json", "gone.yaml", cwd=tmp_path)
+    entry = json.loads(result.stdout)["files"][0]
+    assert entry["readable"] is False and entry["valid"] is False
+    assert entry["diagnostics"][0]["code"] == "CF001"
+    assert entry["diagnostics"][0]["line"] is None
+    assert result.returncode == 2
+
+
+def test_no_colour_when_not_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BROKEN)
+    assert "\x1b[" not in run_caseforge("validate", "bad.yaml", cwd=tmp_path).stdout
+
+
+def test_colour_on_request_and_never_with_no_color(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BROKEN)
+    coloured = run_caseforge("validate", "--color", "always", "bad.yaml", cwd=tmp_path).stdout
+    assert "\x1b[31merror\x1b[0m" in coloured
+    plain = run_caseforge("validate", "bad.yaml", cwd=tmp_path, env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in plain
+
+
+def test_no_colour_on_a_terminal_when_no_color_is_set() -> None:
+    from caseforge.cli import _use_colour
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    import os
+
+    saved = os.environ.pop("NO_COLOR", None)
+    try:
+        assert _use_colour("auto", Terminal()) is True
+        os.environ["NO_COLOR"] = "1"
+        assert _use_colour("auto", Terminal()) is False
+    finally:
+        os.environ.pop("NO_COLOR", None)
+        if saved is not None:
+            os.environ["NO_COLOR"] = saved
+
+
+def test_many_files_in_parallel_keep_their_order(tmp_path: Path) -> None:
+    names = []
+    for index in range(60):
+        name = f"case-{index:03}.yaml"
+        (tmp_path / name).write_text(BROKEN if index % 7 == 0 else MINIMAL_CASE)
+        names.append(name)
+    result = run_caseforge("validate", "--format", "json", "--jobs", "2", ".", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [entry["path"] for entry in report["files"]] == names
+    assert [entry["valid"] for entry in report["files"]] == [index % 7 != 0 for index in range(60)]
+
+
+def test_version() -> None:
+    result = run_caseforge("--version")
+    assert result.returncode == 0 and result.stdout.startswith("caseforge, version ")
+
+
+def test_readme_tour_output_is_what_caseforge_prints(tmp_path: Path) -> None:
+    """The README shows a real run; keep it true."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    case_text = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = readme.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "appendicitis-child.yaml").write_text(case_text)
+    command = shown[0].removeprefix("$ caseforge ").split()
+    result = run_caseforge(*command, cwd=tmp_path)
+    assert result.stdout.splitlines() == shown[1:]
