@@ -145,7 +145,7 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
     """Read case text (bytes as stored on disk, or already decoded)."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            size = f"{MAX_BYTES // 1024} KiB"
+            size = f"{MAX_BYTES / 1024 / 1024:g} MiB"
             return None, [make("CF102", path, f"The file is larger than {size}, far more than a case report needs.")]
         text, problem = _decode(raw, path)
         if problem:
@@ -154,15 +154,16 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
         text = raw
     if not text.strip():
         return None, [make("CF103", path, "The file is empty.")]
-    too_deep = _deep_brackets(text)
+    too_deep = _too_deep(text)
     if too_deep is not None:
-        return None, [make("CF104", path, f"The file nests brackets more than {_CRASH_GUARD_DEPTH} levels deep.", hint="Check the brackets `[` and `{`: each needs its closing `]` or `}`.", line=too_deep[0], column=too_deep[1])]
+        return None, [make("CF104", path, f"The file nests lists or mappings more than {_CRASH_GUARD_DEPTH} levels deep.", hint="Check the brackets `[` and `{` (each needs its closing `]` or `}`) and the indentation.", line=too_deep[0], column=too_deep[1])]
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_diagnostic(error, text, path)]
     except yaml.reader.ReaderError as error:
-        line, column = _line_column(text, error.position)
+        # libyaml reports a byte offset; find the character itself instead.
+        line, column = _line_column(text, max(0, text.find(chr(error.character))))
         return None, [make("CF104", path, f"The file contains the control character U+{error.character:04X}, which YAML does not allow.", hint="Delete the invisible character and retype the text around it.", line=line, column=column)]
     except yaml.YAMLError as error:  # errors without a position (rare)
         return None, [make("CF104", path, f"The YAML cannot be read: {error}.")]
@@ -172,11 +173,21 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
     data = builder.build(node)
     if builder.problems:
         return None, builder.problems
+    if data is None:
+        return None, [make("CF103", path, "The file holds an empty document; a case needs at least a title.")]
     return Document(path, data, builder.values, builder.keys), []
 
 
-def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
+def _looks_like_utf16(raw: bytes) -> bool:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:4096]
+    # Text in UTF-16 without a byte-order mark has a NUL in every other byte.
+    return len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 2 >= len(head) // 2
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
+    if _looks_like_utf16(raw):
         return "", make("CF101", path, "The file is saved as UTF-16.", line=1, column=1)
     try:
         return raw.decode("utf-8-sig"), None
@@ -196,18 +207,25 @@ def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
 # libyaml's composer recurses once per level and overflows the C stack (a
-# crash, not an exception) at some tens of thousands of levels, so such
-# nesting is refused before composing. Counting brackets without regard to
-# quotes over-counts only text with unbalanced brackets, far below this.
+# crash, not an exception) at some tens of thousands of levels, so deep
+# nesting is refused before composing. Block nesting needs at least one
+# column of indentation or indicator per two levels, and flow nesting a
+# bracket per level; counting brackets without regard to quotes over-counts
+# only text with unbalanced brackets, far below this bound.
 _CRASH_GUARD_DEPTH = 1000
 
 
-def _deep_brackets(text: str) -> Position | None:
-    """Where bracket nesting passes the guard depth, if it does."""
-    depth = 0
+def _too_deep(text: str) -> Position | None:
+    """Where nesting may pass the guard depth, if it may."""
+    block = max((len(match.group()) for match in _BLOCK_PREFIX.finditer(text)), default=0)
+    depth = 2 * block
+    if depth > _CRASH_GUARD_DEPTH:
+        deepest = max(_BLOCK_PREFIX.finditer(text), key=lambda match: len(match.group()))
+        return _line_column(text, deepest.start())
     for match in _BRACKETS.finditer(text):
-        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        depth = depth + 1 if match.group() in "[{" else max(2 * block, depth - 1)
         if depth > _CRASH_GUARD_DEPTH:
             return _line_column(text, match.start())
     return None
@@ -245,6 +263,8 @@ _SYNTAX_HINTS = [
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
+    if error.context == "while scanning a quoted scalar" and error.context_mark:
+        mark = error.context_mark  # the opening quote, not the end of the file
     problem = error.problem or error.context or "the YAML is not well formed"
     message = f"YAML syntax: {problem}"
     if error.context and error.problem:
@@ -336,6 +356,7 @@ class _Builder:
                 self._problem("CF109", key_node, "A key must be a plain word, not a list or a mapping.", "Write the key as a single word followed by a colon.")
                 continue
             key = key_node.value
+            self._scalar(key_node)  # a key's tag is checked like a value's
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
                 self._problem(
