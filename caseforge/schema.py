@@ -4,7 +4,8 @@ Valid files are the common case and take the fast path: jsonschema-rs, a
 compiled validator, answers yes or no in well under a millisecond. Only a
 file that fails is checked again with the reference implementation
 (python-jsonschema), whose errors carry everything needed to explain them,
-and whose ``best_match`` picks the most relevant failure of a ``oneOf``.
+and the alternative of a ``oneOf`` that the author evidently meant is the one
+explained.
 """
 
 from __future__ import annotations
@@ -47,12 +48,8 @@ def check(document: Document) -> list[Diagnostic]:
     """Diagnostics for every way the document breaks the case format."""
     if _fast_validator().is_valid(document.data):
         return []
-    from jsonschema.exceptions import best_match
-
     found: list[Diagnostic] = []
     for error in _full_validator().iter_errors(document.data):
-        if error.context:
-            error = best_match([error])
         found.extend(_explain(error, document))
     if not found:  # the two validators disagree: still never pass silently
         message = next(iter(_fast_validator().iter_errors(document.data))).message
@@ -72,11 +69,11 @@ def _pointer(parts: Iterable[Any]) -> str:
 
 
 def where(parts: Iterable[Any]) -> str:
-    """A path as an author reads it: ``timeline[3].time``."""
+    """A path as an author reads it: `` `timeline[3].time` ``, or "the case"."""
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the case"
+    return f"`{text}`" if text else "the case"
 
 
 def _explain(error: Any, document: Document) -> list[Diagnostic]:
@@ -91,21 +88,29 @@ def _explain(error: Any, document: Document) -> list[Diagnostic]:
         ln, col = (line, column) if at is None else document.key_position(at)
         return make(code, document.path, message, hint=hint, pointer=target, line=ln, column=col)
 
+    if keyword in ("oneOf", "anyOf"):
+        branch = _meant_branch(error)
+        if branch is not None:
+            return [item for inner in branch for item in _explain(inner, document)]
+        kinds = _merged_type_error(error)
+        if kinds is not None:
+            return [diag("CF203", *_wrong_type(field, kinds, _located(error)[0]))]
+        return [diag("CF299", f"{_capital(field)} does not have any of the forms this field takes.", _example_hint(_located(error)[0]))]
     if keyword == "required":
         return [
-            diag("CF201", f"`{field}` is missing `{name}`.", _about(error.schema, name), at=pointer)
+            diag("CF201", f"{_capital(field)} is missing `{name}`.", _about(error.schema, name), at=pointer)
             for name in error.validator_value
             if isinstance(error.instance, dict) and name not in error.instance
         ]
     if keyword == "additionalProperties":
         return [
-            diag("CF202", f"`{name}` is not a field of `{field}`.", _unknown_hint(name, error.instance[name], error.schema), at=f"{pointer}/{escape_pointer_token(name)}")
+            diag("CF202", f"`{name}` is not a field of {field}.", _unknown_hint(name, error.instance[name], error.schema), at=f"{pointer}/{escape_pointer_token(name)}")
             for name in error.instance
             if name not in error.schema.get("properties", {})
         ]
     if keyword == "dependentRequired":
         return [
-            diag("CF208", f"`{field}` has `{have}` but not `{need}`.", _about(error.schema, need))
+            diag("CF208", f"{_capital(field)} has `{have}` but not `{need}`.", _about(error.schema, need))
             for have, needs in error.validator_value.items()
             if have in error.instance
             for need in needs
@@ -114,18 +119,42 @@ def _explain(error: Any, document: Document) -> list[Diagnostic]:
     if keyword in ("enum", "const"):
         return [diag("CF204", *_not_allowed(field, error))]
     if keyword == "type":
-        return [diag("CF203", *_wrong_type(field, error))]
-    if keyword in ("oneOf", "anyOf") and _only_type_errors(error):
-        return [diag("CF203", *_wrong_type(field, _merged_type_error(error)))]
+        return [diag("CF203", *_wrong_type(field, error, _located(error)[0]))]
     if keyword == "pattern":
-        return [diag("CF205", f"`{field}`: {_show(error.instance)} is not {_noun(error.schema)}.", _pattern_hint(error))]
+        return [diag("CF205", f"{_capital(field)}: {_show(error.instance)} is not {_noun(error.schema)}.", _pattern_hint(error))]
     if keyword in ("minLength", "minItems", "minProperties", "maxItems", "maxLength"):
         return [diag("CF206", *_wrong_size(field, error))]
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        limit = error.validator_value
-        bound = "at least" if keyword.startswith(("min", "exclusiveMin")) else "at most"
-        return [diag("CF207", f"`{field}` is {_show(error.instance)}, but must be {bound} {limit}.")]
-    return [diag("CF299", f"`{field}`: {error.message}.")]
+        return [diag("CF207", *_out_of_range(field, error))]
+    return [diag("CF299", f"{_capital(field)}: {error.message}.")]
+
+
+def _capital(field: str) -> str:
+    return field[0].upper() + field[1:] if field == "the case" else field
+
+
+def _meant_branch(error: Any) -> list[Any] | None:
+    """The errors of the one alternative of a oneOf the author evidently meant.
+
+    An alternative is out when the value is not even of its kind (text where
+    it takes a mapping). Of mappings, only an alternative that knows at least
+    one of the keys written is meant. None when that leaves no single one.
+    """
+    branches: dict[int, list[Any]] = {}
+    for item in error.context:
+        branches.setdefault(item.relative_schema_path[0], []).append(item)
+    candidates = [
+        index
+        for index, errors in branches.items()
+        if not any(item.validator == "type" and item.absolute_path == error.absolute_path for item in errors)
+    ]
+    if isinstance(error.instance, dict):
+        candidates = [
+            index for index in candidates if set(error.instance) & set(_chain_get(error.validator_value[index], "properties") or {})
+        ]
+    if len(candidates) == 1:
+        return branches[candidates[0]]
+    return None
 
 
 @cache
@@ -134,39 +163,79 @@ def _definitions_by_identity() -> dict[int, str]:
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` to its definition (one step is all ours use)."""
+    """Follow one local ``$ref`` to its definition."""
     ref = schema.get("$ref", "")
     if ref.startswith("#/$defs/"):
         return case_schema()["$defs"][ref[len("#/$defs/") :]]
     return schema
 
 
-def _description(schema: dict[str, Any]) -> str:
-    text = schema.get("description") or _resolve(schema).get("description", "")
-    return text
+def _chain(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema and the definitions its ``$ref``s lead to, outermost first."""
+    chain = [schema]
+    while "$ref" in chain[-1] and len(chain) < 8:
+        chain.append(_resolve(chain[-1]))
+    return chain
+
+
+def _chain_get(schema: dict[str, Any], key: str) -> Any:
+    """The outermost value of ``key`` along the schema's chain of references."""
+    return next((node[key] for node in _chain(schema) if key in node), None)
+
+
+def _located(error: Any) -> tuple[dict[str, Any], dict[str, Any] | None, str | None]:
+    """The schema of the value at fault as its field declares it (with the
+    field's own description and examples), its parent object's schema, and
+    the field's name. jsonschema's paths skip ``$ref`` hops; they are
+    followed here wherever a step is not found."""
+    node: dict[str, Any] = case_schema()
+    outer, parent, name = node, None, None
+    steps = list(error.absolute_schema_path)[:-1]
+    index = 0
+    while index < len(steps):
+        step = steps[index]
+        while step not in node and "$ref" in node:
+            node = _resolve(node)
+        if step == "properties":
+            parent, name = node, steps[index + 1]
+            node = outer = node["properties"][name]
+            index += 2
+        elif step in ("oneOf", "anyOf", "allOf", "prefixItems"):
+            node = node[step][steps[index + 1]]
+            index += 2
+        elif step == "items":
+            node = outer = node["items"]
+            parent, name = None, None
+            index += 1
+        else:
+            return outer, parent, name
+    return outer, parent, name
 
 
 def _first_sentence(text: str) -> str:
+    """The first sentence of a description, with its CARE item moved to the end."""
+    care = re.match(r"(CARE \d+[a-d]?)\.\s*(.*)", text, re.S)
+    if care:
+        text = care.group(2)
     match = re.match(r"(.+?[.!?])(\s|$)", text, re.S)
-    return (match.group(1) if match else text).strip()
+    sentence = (match.group(1) if match else text).strip()
+    return f"{sentence} ({care.group(1)})" if care and sentence else sentence
 
 
 def _about(parent_schema: dict[str, Any], name: str) -> str | None:
-    prop = parent_schema.get("properties", {}).get(name)
+    prop = _chain_get(parent_schema, "properties").get(name)
     if prop is None:
         return None
-    text = _first_sentence(_description(prop))
+    text = _first_sentence(_chain_get(prop, "description") or "")
     example = _example(prop)
     if example is not None:
-        text = f"{text} Example: `{name}: {example}`" if text else f"Example: `{name}: {example}`"
+        text = f"{text} Example: `{name}: {example}`".strip()
     return text or None
 
 
 def _example(schema: dict[str, Any]) -> str | None:
-    for candidate in (schema, _resolve(schema)):
-        if candidate.get("examples"):
-            return _yaml_flow(candidate["examples"][0])
-    return None
+    examples = _chain_get(schema, "examples")
+    return _yaml_flow(examples[0]) if examples else None
 
 
 def _yaml_flow(value: Any) -> str:
@@ -198,25 +267,35 @@ def _example_hint(schema: dict[str, Any]) -> str | None:
 
 
 def _pattern_hint(error: Any) -> str | None:
-    lowered = error.instance.lower().replace(" ", "-")
-    if lowered != error.instance and re.fullmatch(error.validator_value, lowered):
-        return f"Write it in lower case: `{lowered}`."
-    return _example_hint(error.schema)
+    text = error.instance
+    rewrites = [
+        ("Write it in lower case", text.lower().replace(" ", "-")),
+        ("Leave out the address part", re.sub(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", "", text, flags=re.I)),
+    ]
+    for advice, candidate in rewrites:
+        if candidate != text and re.search(error.validator_value, candidate):
+            return f"{advice}: `{candidate}`."
+    return _example_hint(_located(error)[0])
+
+
+def _definition_names(schema: dict[str, Any]) -> set[str]:
+    names = _definitions_by_identity()
+    return {names[id(node)] for node in _chain(schema) if id(node) in names}
+
+
+_NOUNS = {
+    "date": "an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)",
+    "duration": "an ISO 8601 duration (P3D, P2W, P2M, P1Y)",
+    "id": "a valid id (lower-case letters, digits, '-', '_' or '.')",
+    "ref": "a valid id (lower-case letters, digits, '-', '_' or '.')",
+    "doi": "a DOI (10.xxxx/...)",
+    "pmid": "a PubMed id (digits only)",
+}
 
 
 def _noun(schema: dict[str, Any]) -> str:
-    name = _definitions_by_identity().get(id(schema))
-    nouns = {
-        "date": "an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)",
-        "duration": "an ISO 8601 duration (P3D, P2W, P2M, P1Y)",
-        "id": "a valid id (lower-case letters, digits, '-', '_' or '.')",
-        "ref": "a valid id (lower-case letters, digits, '-', '_' or '.')",
-        "doi": "a DOI (10.xxxx/...)",
-        "pmid": "a PubMed id (digits only)",
-    }
-    if name in nouns:
-        return nouns[name]
-    return "in the required form"
+    known = [_NOUNS[name] for name in _definition_names(schema) if name in _NOUNS]
+    return known[0] if known else "in the required form"
 
 
 def _unknown_hint(name: str, value: Any, schema: dict[str, Any]) -> str:
@@ -238,7 +317,7 @@ def _did_you_mean(name: str, schema: dict[str, Any]) -> str:
 def _not_allowed(field: str, error: Any) -> tuple[str, str | None]:
     allowed = [error.validator_value] if error.validator == "const" else list(error.validator_value)
     shown = ", ".join(_yaml_flow(value) for value in allowed)
-    message = f"`{field}` is {_show(error.instance)}; allowed: {shown}."
+    message = f"{_capital(field)} is {_show(error.instance)}; allowed: {shown}."
     if isinstance(error.instance, str):
         texts = [value for value in allowed if isinstance(value, str)]
         lowered = {value.lower(): value for value in texts}
@@ -249,6 +328,8 @@ def _not_allowed(field: str, error: Any) -> tuple[str, str | None]:
         )
         if close:
             return message, f"Did you mean `{close}`?"
+    if error.validator == "const":
+        return message, _first_sentence(_chain_get(_located(error)[0], "description") or "") or None
     return message, None
 
 
@@ -277,51 +358,79 @@ def _kind(value: Any) -> str:
     return "empty"
 
 
-_QUANTITY_TEXT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*(\S.*?)\s*$")
+# "62 years", "35 mmHg", "35": a number, then perhaps a unit.
+_QUANTITY_TEXT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)(?:\s*([^\d\s.,].*?))?\s*$")
+# Time units are the ones authors write as words in ages and durations.
+_TIME_WORDS = {
+    "a": ("year", "years", "yr", "yrs", "y", "yo", "year-old", "years-old"),
+    "mo": ("month", "months", "mth", "mths", "mon"),
+    "wk": ("week", "weeks", "wks", "w"),
+    "d": ("day", "days"),
+    "h": ("hour", "hours", "hr", "hrs"),
+    "min": ("minute", "minutes", "mins"),
+}
+_UCUM_TIME = {word: code for code, words in _TIME_WORDS.items() for word in words}
 
 
-def _wrong_type(field: str, error: Any) -> tuple[str, str | None]:
+def _wrong_type(field: str, error: Any, declared: dict[str, Any] | None = None) -> tuple[str, str | None]:
     expected = error.validator_value
     expected = expected if isinstance(expected, list) else [expected]
     wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in expected)
-    message = f"`{field}` must be {wanted}, not {_kind(error.instance)}."
+    message = f"{_capital(field)} must be {wanted}, not {_kind(error.instance)}."
     if error.instance is None:
-        message = f"`{field}` is empty; it must be {wanted}."
+        message = f"{_capital(field)} is empty; it must be {wanted}."
     quantity = _QUANTITY_TEXT.match(error.instance) if isinstance(error.instance, str) else None
-    if "object" in expected and quantity and "value" in error.schema.get("properties", {}):
-        number, unit = quantity.groups()
-        return message, f"Give the number and its unit apart: `{{value: {number.replace(',', '.')}, unit: {_yaml_flow(unit)}}}` (the unit in UCUM)."
-    if "number" in expected and isinstance(error.instance, str) and quantity:
-        return message, f"Write the number alone (`{quantity.group(1)}`) and put the unit in `unit`."
-    return message, _example_hint(error.schema)
-
-
-def _only_type_errors(error: Any) -> bool:
-    """Whether every branch of a oneOf failed on the kind of value alone."""
-    return bool(error.context) and all(
-        item.validator == "type" and item.absolute_path == error.absolute_path for item in error.context
-    )
+    if quantity:
+        number, unit = quantity.group(1).replace(",", "."), quantity.group(2)
+        if "object" in expected and "value" in (_chain_get(error.schema, "properties") or {}):
+            code = _UCUM_TIME.get((unit or "").lower().rstrip("."))
+            shown = code or (_yaml_flow(unit) if unit else "...")
+            note = f" ({unit} in UCUM is `{code}`)" if code else " (the unit in UCUM)"
+            return message, f"Give the number and its unit apart: `{{value: {number}, unit: {shown}}}`{note}."
+        if {"number", "integer"} & set(expected):
+            if unit:
+                return message, f"Write the number alone (`{number}`) and put the unit in `unit`."
+            return message, f"Write the number without quotes: `{number}`."
+    return message, _example_hint(declared or error.schema)
 
 
 def _merged_type_error(error: Any) -> Any:
-    """One type error that lists the kinds every branch would take."""
+    """One type error listing the kinds of value the oneOf's alternatives
+    take, for a value that none of them knows (None if kind is not the issue)."""
     from jsonschema.exceptions import ValidationError
 
     kinds: list[str] = []
     for item in error.context:
-        for kind in item.validator_value if isinstance(item.validator_value, list) else [item.validator_value]:
-            if kind not in kinds:
-                kinds.append(kind)
+        if item.validator == "type" and item.absolute_path == error.absolute_path:
+            value = item.validator_value
+            kinds.extend(kind for kind in (value if isinstance(value, list) else [value]) if kind not in kinds)
+    if not kinds:
+        return None
     return ValidationError("", validator="type", validator_value=kinds, instance=error.instance, schema=error.schema)
 
 
 def _wrong_size(field: str, error: Any) -> tuple[str, str | None]:
     keyword, limit = error.validator, error.validator_value
     if keyword in ("minLength", "minProperties") or (keyword == "minItems" and limit == 1):
-        return f"`{field}` is empty.", "Fill it in, or remove it; for a CARE element the report lacks, write `status: not_reported` and a `reason`."
+        declared, parent, name = _located(error)
+        if parent is not None and name in (_chain_get(parent, "required") or []):
+            return f"{_capital(field)} is empty.", "This field is required: write it."
+        if _definition_names(declared) & {"element", "narrative"}:
+            return f"{_capital(field)} is empty.", "Write it; or, if the report does not give it, write `status: not_reported` with a `reason`."
+        return f"{_capital(field)} is empty.", "Write it, or leave the field out."
     noun = "entries" if keyword.endswith("Items") else "characters"
     bound = "at least" if keyword.startswith("min") else "at most"
-    return f"`{field}` must have {bound} {limit} {noun}.", None
+    return f"{_capital(field)} must have {bound} {limit} {noun}.", None
+
+
+def _out_of_range(field: str, error: Any) -> tuple[str, str | None]:
+    if "date" in _definition_names(error.schema) and isinstance(error.instance, int):
+        return (
+            f"{_capital(field)} is {_show(error.instance)}: a number alone here is read as a year.",
+            f"For a day counted from an event, write `{{day: {error.instance}, of: <event id>}}`; a year has four digits (2021).",
+        )
+    bound = "at least" if error.validator in ("minimum", "exclusiveMinimum") else "at most"
+    return f"{_capital(field)} is {_show(error.instance)}, but must be {bound} {error.validator_value}.", None
 
 
 def _show(value: Any) -> str:
