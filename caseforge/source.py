@@ -14,7 +14,7 @@ later stage can point an author at the exact place in the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,18 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 Position = tuple[int, int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """A case file read into plain data, with where each part was written."""
+    """A case file read into plain data, with where each part was written.
+
+    Positions are looked up in the composed YAML nodes only when asked for:
+    most files have nothing to report, and a map built up front would cost
+    more than the rest of validation.
+    """
 
     path: str
     data: Any
-    values: dict[str, Position] = field(default_factory=dict)
-    keys: dict[str, Position] = field(default_factory=dict)
+    root: yaml.Node
 
     def position(self, pointer: str) -> Position:
         """Line and column (1-based) where the value at ``pointer`` starts.
@@ -58,15 +62,34 @@ class Document:
         A pointer that is not in the file (a missing member) falls back to
         its nearest ancestor that is.
         """
-        while pointer not in self.values and pointer:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.values.get(pointer, (1, 1))
+        return _mark(self._find(pointer)[0].start_mark)
 
     def key_position(self, pointer: str) -> Position:
         """Where the key naming ``pointer`` starts, or its value for list items."""
-        if pointer in self.keys:
-            return self.keys[pointer]
-        return self.position(pointer)
+        value, key, found = self._find(pointer)
+        return _mark((key if found and key else value).start_mark)
+
+    def _find(self, pointer: str) -> tuple[yaml.Node, yaml.Node | None, bool]:
+        """The node at ``pointer`` (or its nearest ancestor), the key node that
+        names it, and whether the whole pointer was found."""
+        node: yaml.Node = self.root
+        key: yaml.Node | None = None
+        for token in pointer.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, yaml.MappingNode):
+                member = next((pair for pair in node.value if pair[0].value == token), None)
+                if member is None:
+                    return node, key, False
+                key, node = member
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+                key, node = None, node.value[int(token)]
+            else:
+                return node, key, False
+        return node, key, True
+
+
+def _mark(mark: yaml.Mark) -> Position:
+    return mark.line + 1, mark.column + 1
 
 
 def escape_pointer_token(token: str) -> str:
@@ -74,28 +97,48 @@ def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-class _CoreResolver(yaml.resolver.BaseResolver):
-    """Implicit typing by the YAML 1.2 core schema, as editors apply it."""
-
-
-_CoreResolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_CoreResolver.add_implicit_resolver(
-    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_CoreResolver.add_implicit_resolver(
-    _INT,
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
+_BOOL_TEXT = re.compile(r"true|True|TRUE|false|False|FALSE")
+_NULL_TEXT = re.compile(r"~|null|Null|NULL|")
+_INT_TEXT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 # .inf and .nan are core-schema floats, but no clinical value is infinite or
 # not a number; left as text they meet the schema's "must be a number".
-_CoreResolver.add_implicit_resolver(
-    _FLOAT,
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"),
-)
+_FLOAT_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_NUMBER_START = frozenset("-+.0123456789")
+
+
+def _plain_scalar_tag(text: str) -> str:
+    """The YAML 1.2 core schema's tag for an unquoted scalar."""
+    first = text[:1]
+    if first in _NUMBER_START and first:
+        if _INT_TEXT.fullmatch(text):
+            return _INT
+        if _FLOAT_TEXT.fullmatch(text):
+            return _FLOAT
+    elif first in "tTfF" and _BOOL_TEXT.fullmatch(text):
+        return _BOOL
+    elif first in "~nN" and _NULL_TEXT.fullmatch(text):
+        return _NULL
+    return _STR
+
+
+class _CoreResolver:
+    """Implicit typing by the YAML 1.2 core schema, as editors apply it.
+
+    The composer calls these for every node, so they do the least they can:
+    PyYAML's general resolver (path resolvers, a regex list per first
+    character) took a third of the reading time.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _plain_scalar_tag(value) if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 try:
     from yaml.cyaml import CParser
@@ -107,7 +150,6 @@ if CParser is not None:
     class _Parser(CParser, _CoreResolver):  # type: ignore[misc]
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
-            _CoreResolver.__init__(self)
 
 else:  # pragma: no cover - PyYAML built without libyaml
 
@@ -123,7 +165,6 @@ else:  # pragma: no cover - PyYAML built without libyaml
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
             yaml.composer.Composer.__init__(self)
-            _CoreResolver.__init__(self)
 
 
 def load(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
@@ -175,7 +216,7 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
         return None, builder.problems
     if data is None:
         return None, [make("CF103", path, "The file holds an empty document; a case needs at least a title.")]
-    return Document(path, data, builder.values, builder.keys), []
+    return Document(path, data, node), []
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
@@ -289,58 +330,53 @@ class _Builder:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.values: dict[str, Position] = {}
-        self.keys: dict[str, Position] = {}
         self.problems: list[Diagnostic] = []
         self._seen: set[int] = set()
         self._active: set[int] = set()
         self._alias_uses = 0
-        self._nodes = 0
+        self._collections = 0
 
     def build(self, node: yaml.Node) -> Any:
         try:
-            return self._node(node, "", 0)
+            return self._node(node, 0)
         except _Stop:
             return None
 
     def _problem(self, code: str, node: yaml.Node, message: str, hint: str | None = None) -> None:
-        mark = node.start_mark
-        self.problems.append(
-            make(code, self.path, message, hint=hint, line=mark.line + 1, column=mark.column + 1)
-        )
+        line, column = _mark(node.start_mark)
+        self.problems.append(make(code, self.path, message, hint=hint, line=line, column=column))
 
-    def _node(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        self._count(node, depth)
-        self.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+    def _node(self, node: yaml.Node, depth: int) -> Any:
+        if node.__class__ is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node)
         if node.tag not in (_SEQ, _MAP):
             self._foreign_tag(node)
             return None
-        self._active.add(id(node))
+        self._enter(node, depth)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [
-                    self._node(item, f"{pointer}/{index}", depth + 1)
-                    for index, item in enumerate(node.value)
-                ]
-            return self._mapping(node, pointer, depth)
+            if node.__class__ is yaml.SequenceNode:
+                return [self._node(item, depth + 1) for item in node.value]
+            return self._mapping(node, depth)
         finally:
             self._active.discard(id(node))
 
-    def _count(self, node: yaml.Node, depth: int) -> None:
-        self._nodes += 1
-        if id(node) in self._active:
+    def _enter(self, node: yaml.Node, depth: int) -> None:
+        # Only lists and mappings can multiply through aliases; an aliased
+        # scalar costs one value per alias written, bounded by the file size.
+        key = id(node)
+        if key in self._active:
             self._problem("CF108", node, "An alias refers to the mapping or list that contains it, which never ends.", "Remove the alias (`*name`) and write the content out.")
             raise _Stop
-        if id(node) in self._seen:
+        if key in self._seen:
             self._alias_uses += 1
-        self._seen.add(id(node))
-        if self._alias_uses > MAX_ALIAS_USES or self._nodes > MAX_NODES:
+        self._seen.add(key)
+        self._active.add(key)
+        self._collections += 1
+        if self._alias_uses > MAX_ALIAS_USES or self._collections > MAX_NODES:
             self._problem(
                 "CF108",
                 node,
-                f"Aliases expand to more than the {MAX_ALIAS_USES} uses (or {MAX_NODES:,} values) a case file may have.",
+                f"Aliases expand to more than the {MAX_ALIAS_USES} uses (or {MAX_NODES:,} lists and mappings) a case file may have.",
                 "Write the repeated content out instead of using anchors (`&name`) and aliases (`*name`).",
             )
             raise _Stop
@@ -348,15 +384,16 @@ class _Builder:
             self._problem("CF104", node, f"The file nests more than {MAX_DEPTH} levels deep.", "Check the indentation and the brackets: a case needs only a few levels.")
             raise _Stop
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self._problem("CF109", key_node, "A key must be a plain word, not a list or a mapping.", "Write the key as a single word followed by a colon.")
                 continue
             key = key_node.value
-            self._scalar(key_node)  # a key's tag is checked like a value's
+            if key_node.tag != _STR:
+                self._scalar(key_node)  # a key's tag is checked like a value's
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
                 self._problem(
@@ -367,9 +404,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            member = f"{pointer}/{escape_pointer_token(key)}"
-            self.keys[member] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self._node(value_node, member, depth + 1)
+            result[key] = self._node(value_node, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
