@@ -48,14 +48,12 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
     With no PATHS, the cases/ folder is checked.
     """
     from caseforge import reporters
-    from caseforge.validate import NoCaseFiles, find_case_files, validate_files
+    from caseforge.validate import find_case_files, validate_files
 
-    try:
-        files = find_case_files(paths or ["cases"])
-    except NoCaseFiles as error:
-        click.echo(f"caseforge: no case files (*.yaml, *.yml) in `{error}`.", err=True)
-        sys.exit(EXIT_USAGE)
-    reports = validate_files(files, jobs)
+    if not paths and not os.path.isdir("cases"):
+        raise click.UsageError("There is no cases/ folder here: give the case files or folders to check.")
+    files, empty = find_case_files(paths or ["cases"])
+    reports = empty + validate_files(files, jobs)
     if output_format == "json":
         click.echo(reporters.as_json(reports), nl=False)
     else:

@@ -41,6 +41,16 @@ _ALL = [
         "caseforge validate cases/anaemia-child.yaml",
     ),
     Code(
+        "CF002", "too-many-problems", _S, Severity.INFO,
+        "A file has more problems than are worth listing at once.",
+        "After 100 problems in one file caseforge stops looking: the first ones usually "
+        "explain the rest (a wrong indentation, a section pasted in the wrong place), and a "
+        "badly broken file would otherwise take long to report.",
+        "Fix the problems shown, then run caseforge again.",
+        "(a file with hundreds of stray keys)",
+        "(the same file with its sections in place)",
+    ),
+    Code(
         "CF101", "not-utf8", _S, _E,
         "The file is not UTF-8 text.",
         "Case files are UTF-8, the encoding every current editor uses. A file saved in "
@@ -64,7 +74,7 @@ _ALL = [
         "The file is empty or holds only comments.",
         "An empty file is usually a save that went wrong. A case needs at least a title, "
         "the patient and the consent.",
-        "Start from `caseforge new`, or write the case's sections.",
+        "Write the case's sections: at least the title, the patient and the consent.",
         "# nothing but a comment",
         "title: A case report of ...\npatient: ...\nconsent: ...",
     ),
@@ -147,7 +157,7 @@ _ALL = [
         "A value is of the wrong kind: text where a number, a list or a mapping belongs.",
         "Each field holds one kind of value. A quantity is a mapping of a number and a unit, "
         "not one string; a list of keywords is a list, not one line of text.",
-        "Write the value in the form of the field's example.",
+        "Write the value as the field's description asks (editors show it on hover).",
         "age: 62 years",
         "age: {value: 62, unit: a}",
     ),
@@ -176,7 +186,7 @@ _ALL = [
         "element, mark it instead with `status: not_reported` and a reason.",
         "Fill in the value, or remove the field.",
         "title: \"\"",
-        "title: Secondary donor-derived CD19 CAR-T therapy: a case report",
+        "title: \"Secondary donor-derived CD19 CAR-T therapy: a case report\"",
     ),
     Code(
         "CF207", "out-of-range", _Y, _E,
@@ -200,7 +210,7 @@ _ALL = [
         "The value does not match the case format.",
         "A rule of the case format that has no more specific code was broken; the message "
         "gives the validator's own words.",
-        "Compare the value with the format's reference page for this field.",
+        "Compare the value with the field's description (editors show it on hover) and the example cases.",
         "# a value that breaks a rule with no more specific code",
         "# the value written as the field's description asks",
     ),
@@ -210,18 +220,27 @@ _ALL = [
         "Ids let entries refer to each other (`of: car-t-1`). Two entries with one id would "
         "make every reference to it ambiguous.",
         "Give one of the two entries another id, and update the references that meant it.",
-        "- id: car-t\n  ...\n- id: car-t",
-        "- id: car-t-1\n  ...\n- id: car-t-2",
+        "- id: car-t\n  kind: intervention\n- id: car-t\n  kind: intervention",
+        "- id: car-t-1\n  kind: intervention\n- id: car-t-2\n  kind: intervention",
     ),
     Code(
         "CF702", "unknown-reference", _R, _E,
         "A reference names an id that no entry has.",
         "Fields such as `of`, `related`, `attributed_to` or `basis` name other entries by "
-        "their id. A name that matches no entry is usually a typo or an entry that was "
-        "renamed.",
+        "their id, and text cites references as `[@id]`. A name that matches no entry is "
+        "usually a typo or an entry that was renamed.",
         "Use the id of an existing entry (the hint suggests the closest), or add the entry.",
         "time: {day: 7, of: cart-1}",
         "time: {day: 7, of: car-t-1}",
+    ),
+    Code(
+        "CF703", "self-reference", _R, _E,
+        "An entry refers to itself.",
+        "An event that `follows` itself, or lists its own id in `related`, says nothing and "
+        "is usually a copy-and-paste slip: the id of another entry was meant.",
+        "Name the other entry this one is related to.",
+        "- id: crs-2\n  time: {follows: crs-2}",
+        "- id: crs-2\n  time: {follows: car-t-2}",
     ),
 ]
 

@@ -10,14 +10,14 @@ explained.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from caseforge.diagnostics import Diagnostic, make
+from caseforge.suggest import closest
 from caseforge.source import Document, escape_pointer_token
 
 SCHEMA_ID = "https://caseforge.dev/schema/case/v1.json"
@@ -44,24 +44,21 @@ def _full_validator() -> Any:
     return Draft202012Validator(case_schema())
 
 
-def check(document: Document) -> list[Diagnostic]:
-    """Diagnostics for every way the document breaks the case format."""
+def check(document: Document) -> Iterator[Diagnostic]:
+    """Diagnostics for every way the document breaks the case format, lazily:
+    the caller stops reading when it has enough."""
     if _fast_validator().is_valid(document.data):
-        return []
-    found: list[Diagnostic] = []
+        return
+    seen: set[tuple[object, ...]] = set()
     for error in _full_validator().iter_errors(document.data):
-        found.extend(_explain(error, document))
-    if not found:  # the two validators disagree: still never pass silently
+        for item in _explain(error, document):
+            key = (item.code, item.pointer, item.message)
+            if key not in seen:
+                seen.add(key)
+                yield item
+    if not seen:  # the two validators disagree: still never pass silently
         message = next(iter(_fast_validator().iter_errors(document.data))).message
-        found.append(make("CF299", document.path, message, line=1, column=1))
-    return _unique(found)
-
-
-def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    seen: dict[tuple[object, ...], Diagnostic] = {}
-    for item in diagnostics:
-        seen.setdefault((item.code, item.pointer, item.message), item)
-    return sorted(seen.values(), key=Diagnostic.sort_key)
+        yield make("CF299", document.path, message, line=1, column=1)
 
 
 def _pointer(parts: Iterable[Any]) -> str:
@@ -76,69 +73,85 @@ def where(parts: Iterable[Any]) -> str:
     return f"`{text}`" if text else "the case"
 
 
-def _explain(error: Any, document: Document) -> list[Diagnostic]:
+def _explain(error: Any, document: Document) -> Iterator[Diagnostic]:
     parts = list(error.absolute_path)
     pointer = _pointer(parts)
     field = where(parts)
     keyword = error.validator
-    line, column = document.position(pointer)
 
     def diag(code: str, message: str, hint: str | None = None, at: str | None = None) -> Diagnostic:
-        target = pointer if at is None else at
-        ln, col = (line, column) if at is None else document.key_position(at)
-        return make(code, document.path, message, hint=hint, pointer=target, line=ln, column=col)
+        line, column = document.position(pointer) if at is None else document.key_position(at)
+        return make(code, document.path, message, hint=hint, pointer=pointer if at is None else at, line=line, column=column)
 
     if keyword in ("oneOf", "anyOf"):
-        branch = _meant_branch(error)
+        branch, claimed = _meant_branch(error)
         if branch is not None:
-            return [item for inner in branch for item in _explain(inner, document)]
+            for inner in branch:
+                yield from _explain(inner, document)
+            return
         kinds = _merged_type_error(error)
-        if kinds is not None:
-            return [diag("CF203", *_wrong_type(field, kinds, _located(error)[0]))]
-        return [diag("CF299", f"{_capital(field)} does not have any of the forms this field takes.", _example_hint(_located(error)[0]))]
-    if keyword == "required":
-        return [
+        if kinds is not None and not claimed:
+            yield diag("CF203", *_wrong_type(field, kinds, _located(error)[0]))
+        else:
+            yield diag("CF299", f"{_capital(field)} mixes the forms this field can take; write exactly one of them.", _forms_hint(error))
+    elif keyword == "required":
+        yield from (
             diag("CF201", f"{_capital(field)} is missing `{name}`.", _about(error.schema, name), at=pointer)
             for name in error.validator_value
             if isinstance(error.instance, dict) and name not in error.instance
-        ]
-    if keyword == "additionalProperties":
-        return [
+        )
+    elif keyword == "additionalProperties":
+        yield from (
             diag("CF202", f"`{name}` is not a field of {field}.", _unknown_hint(name, error.instance[name], error.schema), at=f"{pointer}/{escape_pointer_token(name)}")
             for name in error.instance
             if name not in error.schema.get("properties", {})
-        ]
-    if keyword == "dependentRequired":
-        return [
+        )
+    elif keyword == "dependentRequired":
+        yield from (
             diag("CF208", f"{_capital(field)} has `{have}` but not `{need}`.", _about(error.schema, need))
             for have, needs in error.validator_value.items()
             if have in error.instance
             for need in needs
             if need not in error.instance
-        ]
-    if keyword in ("enum", "const"):
-        return [diag("CF204", *_not_allowed(field, error))]
-    if keyword == "type":
-        return [diag("CF203", *_wrong_type(field, error, _located(error)[0]))]
-    if keyword == "pattern":
-        return [diag("CF205", f"{_capital(field)}: {_show(error.instance)} is not {_noun(error.schema)}.", _pattern_hint(error))]
-    if keyword in ("minLength", "minItems", "minProperties", "maxItems", "maxLength"):
-        return [diag("CF206", *_wrong_size(field, error))]
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return [diag("CF207", *_out_of_range(field, error))]
-    return [diag("CF299", f"{_capital(field)}: {error.message}.")]
+        )
+    elif keyword in ("enum", "const"):
+        yield diag("CF204", *_not_allowed(field, error))
+    elif keyword == "type":
+        yield diag("CF203", *_wrong_type(field, error, _located(error)[0]))
+    elif keyword == "pattern" and error.validator_value == _VISIBLE:
+        if error.instance:  # an empty text is reported by minLength already
+            yield diag("CF206", f"{_capital(field)} holds only spaces.", "Write the text, or leave the field out if it is optional.")
+    elif keyword == "pattern":
+        yield diag("CF205", f"{_capital(field)}: {_show(error.instance)} is not {_noun(error.schema)}.", _pattern_hint(error))
+    elif keyword in ("minLength", "minItems", "minProperties", "maxItems", "maxLength"):
+        yield diag("CF206", *_wrong_size(field, error))
+    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        yield diag("CF207", *_out_of_range(field, error))
+    else:
+        yield diag("CF299", f"{_capital(field)}: {error.message}.")
+
+
+# The schema's pattern for text that must have something visible in it.
+_VISIBLE = "\\S"
+
+
+def _forms_hint(error: Any) -> str | None:
+    examples = _chain_get(_located(error)[0], "examples") or []
+    shown = [f"`{_yaml_flow(example)}`" for example in examples]
+    return ("Write one of: " + "; or ".join(shown) + ".") if shown else None
 
 
 def _capital(field: str) -> str:
     return field[0].upper() + field[1:] if field == "the case" else field
 
 
-def _meant_branch(error: Any) -> list[Any] | None:
+def _meant_branch(error: Any) -> tuple[list[Any] | None, int]:
     """The errors of the one alternative of a oneOf the author evidently meant.
 
     An alternative is out when the value is not even of its kind (text where
     it takes a mapping). Of mappings, only an alternative that knows at least
-    one of the keys written is meant. None when that leaves no single one.
+    one of the keys written is meant. Returns that alternative's errors (None
+    when that leaves no single one) and how many alternatives were in the running.
     """
     branches: dict[int, list[Any]] = {}
     for item in error.context:
@@ -152,9 +165,13 @@ def _meant_branch(error: Any) -> list[Any] | None:
         candidates = [
             index for index in candidates if set(error.instance) & set(_chain_get(error.validator_value[index], "properties") or {})
         ]
-    if len(candidates) == 1:
-        return branches[candidates[0]]
-    return None
+    running = len(candidates)
+    if len(candidates) > 1:
+        # Several alternatives know the keys written: the one with the
+        # fewest complaints is meant, if one has fewer than all others.
+        fewest = min(len(branches[index]) for index in candidates)
+        candidates = [index for index in candidates if len(branches[index]) == fewest]
+    return (branches[candidates[0]] if len(candidates) == 1 else None), running
 
 
 @cache
@@ -299,33 +316,55 @@ def _noun(schema: dict[str, Any]) -> str:
 
 
 def _unknown_hint(name: str, value: Any, schema: dict[str, Any]) -> str:
-    # `{text: fever, cough}` reads as two keys: a comma inside braces splits.
-    if value is None and not re.fullmatch(r"[a-z_]+", name):
-        return "Inside `{...}` a comma separates entries: if the text before this one contains a comma, put that whole text in quotes."
-    return _did_you_mean(name, schema)
-
-
-def _did_you_mean(name: str, schema: dict[str, Any]) -> str:
     known = sorted(schema.get("properties", {}))
-    lowered = {key.lower(): key for key in known}
-    close = [lowered[name.lower()]] if name.lower() in lowered else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if name == "<<":
+        return "YAML merge keys (`<<`) are not supported in case files: write the fields out."
+    homes = _field_homes().get(name)
+    if homes:
+        return f"`{name}` belongs under {' or '.join(homes)}; move it there."
+    close = closest(name, known)
     if close:
-        return f"Did you mean `{close[0]}`?"
+        return f"Did you mean `{close}`?"
+    # `{text: fever, cough}` reads as two keys: a comma inside braces splits.
+    if value is None:
+        return "Inside `{...}` a comma separates entries: if the text before this one contains a comma, put that whole text in quotes."
     return "Allowed here: " + ", ".join(f"`{key}`" for key in known) + "."
+
+
+@cache
+def _field_homes() -> dict[str, list[str]]:
+    """For each field of the format, where it is written (``follow_up``,
+    ``the top level``), to tell an author where a misplaced key belongs."""
+    homes: dict[str, list[str]] = {}
+
+    def visit(schema: dict[str, Any], where: str, seen: frozenset[int]) -> None:
+        for node in _chain(schema):
+            if id(node) in seen:
+                return
+            seen = seen | {id(node)}
+            for name, prop in node.get("properties", {}).items():
+                place = f"`{where}`" if where else "the top level"
+                if place not in homes.setdefault(name, []):
+                    homes[name].append(place)
+                visit(prop, f"{where}.{name}" if where else name, seen)
+            for key in ("items",):
+                if isinstance(node.get(key), dict):
+                    visit(node[key], f"{where}[]", seen)
+            for alternative in node.get("oneOf", []):
+                visit(alternative, where, seen)
+
+    visit(case_schema(), "", frozenset())
+    # Only fields with one or two homes make a useful hint.
+    return {name: places for name, places in homes.items() if len(places) <= 2}
 
 
 def _not_allowed(field: str, error: Any) -> tuple[str, str | None]:
     allowed = [error.validator_value] if error.validator == "const" else list(error.validator_value)
     shown = ", ".join(_yaml_flow(value) for value in allowed)
-    message = f"{_capital(field)} is {_show(error.instance)}; allowed: {shown}."
+    written = "empty" if error.instance is None else _show(error.instance)
+    message = f"{_capital(field)} is {written}; allowed: {shown}."
     if isinstance(error.instance, str):
-        texts = [value for value in allowed if isinstance(value, str)]
-        lowered = {value.lower(): value for value in texts}
-        typed = error.instance.strip().lower().replace(" ", "_")
-        starting = [value for value in texts if typed and value.lower().startswith(typed)]
-        close = lowered.get(typed) or (starting[0] if len(starting) == 1 else None) or next(
-            iter(difflib.get_close_matches(error.instance, texts, n=1, cutoff=0.6)), None
-        )
+        close = closest(error.instance, [value for value in allowed if isinstance(value, str)])
         if close:
             return message, f"Did you mean `{close}`?"
     if error.validator == "const":
@@ -359,7 +398,9 @@ def _kind(value: Any) -> str:
 
 
 # "62 years", "35 mmHg", "35": a number, then perhaps a unit.
-_QUANTITY_TEXT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)(?:\s*([^\d\s.,].*?))?\s*$")
+# A comma is never read as a decimal point: "1,000" may be a thousand.
+_QUANTITY_TEXT = re.compile(r"^\s*([-+]?[0-9]+(?:\.[0-9]+)?)(?:\s*((?:[^\W\d_]|[%°µ\[/*]).*?))?\s*$")
+_FLOAT_LITERAL = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+")
 # Time units are the ones authors write as words in ages and durations.
 _TIME_WORDS = {
     "a": ("year", "years", "yr", "yrs", "y", "yo", "year-old", "years-old"),
@@ -380,10 +421,12 @@ def _wrong_type(field: str, error: Any, declared: dict[str, Any] | None = None) 
     if error.instance is None:
         message = f"{_capital(field)} is empty; it must be {wanted}."
     quantity = _QUANTITY_TEXT.match(error.instance) if isinstance(error.instance, str) else None
+    if quantity and _FLOAT_LITERAL.fullmatch(error.instance):
+        return message, "This number is too large for any measure; write the value exactly as published."
     if quantity:
-        number, unit = quantity.group(1).replace(",", "."), quantity.group(2)
+        number, unit = quantity.groups()
         if "object" in expected and "value" in (_chain_get(error.schema, "properties") or {}):
-            code = _UCUM_TIME.get((unit or "").lower().rstrip("."))
+            code = _UCUM_TIME.get(re.sub(r"[\s-]*old$", "", (unit or "").lower()).rstrip("."))
             shown = code or (_yaml_flow(unit) if unit else "...")
             note = f" ({unit} in UCUM is `{code}`)" if code else " (the unit in UCUM)"
             return message, f"Give the number and its unit apart: `{{value: {number}, unit: {shown}}}`{note}."

@@ -13,6 +13,7 @@ later stage can point an author at the exact place in the file.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,10 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
         text = raw
     if not text.strip():
         return None, [make("CF103", path, "The file is empty.")]
+    separator = _LINE_SEPARATORS.search(text)
+    if separator:
+        line, column = _line_column(text, separator.start())
+        return None, [make("CF104", path, f"The file contains the invisible line separator U+{ord(separator.group()):04X}, which YAML reads as a line break.", hint="Text pasted from a PDF or a word processor often carries it: delete it and type a space or a new line instead.", line=line, column=column)]
     too_deep = _too_deep(text)
     if too_deep is not None:
         return None, [make("CF104", path, f"The file nests lists or mappings more than {_CRASH_GUARD_DEPTH} levels deep.", hint="Check the brackets `[` and `{` (each needs its closing `]` or `}`) and the indentation.", line=too_deep[0], column=too_deep[1])]
@@ -247,8 +252,11 @@ def _decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
         )
 
 
+# YAML 1.1 readers (libyaml among them) break lines at these; editors do not,
+# so an author would see one line where the reader sees two.
+_LINE_SEPARATORS = re.compile("[\u0085\u2028\u2029]")
 _BRACKETS = re.compile(r"[\[\]{}]")
-_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*(?=\S)", re.MULTILINE)
 # libyaml's composer recurses once per level and overflows the C stack (a
 # crash, not an exception) at some tens of thousands of levels, so deep
 # nesting is refused before composing. Block nesting needs at least one
@@ -296,6 +304,8 @@ _SYNTAX_HINTS = [
     ("while scanning a quoted scalar", "CF104", "A quotation mark is not closed: add the closing quote."),
     ("that cannot start any token", "CF104", "Values that start with `@`, `` ` ``, `%` or `|`/`>` in odd places must be put in quotes."),
     ("special characters are not allowed", "CF104", "The file contains an invisible control character; delete it and retype the text around it."),
+    ("expected ',' or '}'", "CF104", "A `{` is not closed, or two entries inside `{...}` lack a comma between them; if a text inside contains a comma or a colon, put it in quotes."),
+    ("expected ',' or ']'", "CF104", "A `[` is not closed, or two entries inside `[...]` lack a comma between them; if a text inside contains a comma, put it in quotes."),
     ("did not find expected key", "CF104", "Check the indentation: keys of the same mapping start in the same column, and list items start with `- `."),
     ("expected <block end>", "CF104", "Check the indentation: keys of the same mapping start in the same column, and list items start with `- `."),
     ("did not find expected '-' indicator", "CF104", "Check the indentation: every item of a list starts with `- ` in the same column."),
@@ -304,8 +314,9 @@ _SYNTAX_HINTS = [
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
-    if error.context == "while scanning a quoted scalar" and error.context_mark:
-        mark = error.context_mark  # the opening quote, not the end of the file
+    opened = ("while scanning a quoted scalar", "while parsing a flow mapping", "while parsing a flow sequence")
+    if error.context in opened and error.context_mark:
+        mark = error.context_mark  # the opening quote or bracket, where the mistake is
     problem = error.problem or error.context or "the YAML is not well formed"
     message = f"YAML syntax: {problem}"
     if error.context and error.problem:
@@ -438,18 +449,19 @@ _INVALID = object()
 
 
 def _core_value(tag: str, text: str) -> Any:
-    try:
-        if tag == _INT:
-            if text.startswith(("0o", "0x")):
-                return int(text[2:], 8 if text[1] == "o" else 16)
-            return int(text)
-        if tag == _FLOAT:
-            return float(text)
-    except ValueError:
-        return _INVALID
-    if tag == _BOOL and text.lower() in ("true", "false"):
+    """The value of a scalar of a core-schema tag, or _INVALID if it does not fit."""
+    if tag == _INT and _INT_TEXT.fullmatch(text):
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
+    if tag == _FLOAT and (_FLOAT_TEXT.fullmatch(text) or _INT_TEXT.fullmatch(text)):
+        value = float(text)
+        # 1e999 overflows to infinity, which no clinical value is: as text,
+        # it meets the schema's "must be a number" at its own line.
+        return value if math.isfinite(value) else text
+    if tag == _BOOL and _BOOL_TEXT.fullmatch(text):
         return text.lower() == "true"
-    if tag == _NULL and text in ("", "~", "null", "Null", "NULL"):
+    if tag == _NULL and _NULL_TEXT.fullmatch(text):
         return None
     return _INVALID
 

@@ -2,22 +2,26 @@
 
 Each file is independent (no state is shared between cases), so a large
 batch is spread over worker processes; the order of the reports is always
-the sorted order of the paths.
+the order of the paths.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
-from caseforge.diagnostics import Diagnostic, Severity
+from caseforge.diagnostics import Diagnostic, Severity, make
 from caseforge.source import Document, load
 
 CASE_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_FROM = 48
+# Past this many problems in one file, more of them help nobody, and a
+# pathological file (tens of thousands of stray keys) would take minutes.
+MAX_DIAGNOSTICS = 100
 
 
 @dataclass
@@ -36,32 +40,32 @@ class FileReport:
         return self.count(Severity.ERROR) > 0
 
 
-class NoCaseFiles(Exception):
-    """A folder given to validate holds no case files."""
+def find_case_files(paths: Iterable[str | Path]) -> tuple[list[str], list[FileReport]]:
+    """Files to validate, and a report for each path that yields none.
 
-
-def find_case_files(paths: Iterable[str | Path]) -> list[str]:
-    """Files to validate: files as given, folders searched for YAML files.
-
+    Files are kept as given (whatever their suffix); folders are searched for
+    ``*.yaml``/``*.yml`` (any case), hidden folders skipped, in sorted order.
     A path that does not exist is kept, so that it is reported as unreadable
-    rather than dropped.
+    rather than dropped. The same file named twice is checked once.
     """
-    found: list[str] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            inside = sorted(
-                str(item)
-                for item in path.rglob("*")
-                if item.suffix in CASE_SUFFIXES
-                and item.is_file()
-                and not any(part.startswith(".") for part in item.relative_to(path).parts)
-            )
-            if not inside:
-                raise NoCaseFiles(str(path))
-            found.extend(inside)
-        else:
-            found.append(str(path))
-    return list(dict.fromkeys(found))
+    found: dict[str, str] = {}
+    empty: list[FileReport] = []
+    for path in map(str, paths):
+        inside = _cases_in(path) if os.path.isdir(path) else [path]
+        if not inside:
+            message = f"`{path}` holds no case files (*.yaml, *.yml)."
+            empty.append(FileReport(path, [make("CF001", path, message, hint="Give the folder that holds the cases, or the case files themselves.")], readable=False))
+        for item in inside:
+            found.setdefault(os.path.realpath(item), item)
+    return list(found.values()), empty
+
+
+def _cases_in(folder: str) -> list[str]:
+    files: list[str] = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        files.extend(os.path.normpath(os.path.join(root, name)) for name in names if name.lower().endswith(CASE_SUFFIXES) and not name.startswith("."))
+    return sorted(files)
 
 
 def validate_file(path: str) -> FileReport:
@@ -78,10 +82,14 @@ def validate_document(document: Document) -> list[Diagnostic]:
     from caseforge import schema
     from caseforge.checks import run_all
 
-    found = schema.check(document)
+    found = list(islice(schema.check(document), MAX_DIAGNOSTICS + 1))
     if not found:
-        found = run_all(document)
-    return sorted(found, key=Diagnostic.sort_key)
+        found = list(islice(run_all(document), MAX_DIAGNOSTICS + 1))
+    found.sort(key=Diagnostic.sort_key)
+    if len(found) > MAX_DIAGNOSTICS:
+        del found[MAX_DIAGNOSTICS:]
+        found.append(make("CF002", document.path, f"Stopped after {MAX_DIAGNOSTICS} problems; there are more.", hint="Fix these and run caseforge again."))
+    return found
 
 
 def validate_files(paths: list[str], jobs: int | None = None) -> list[FileReport]:

@@ -70,7 +70,28 @@ def test_folder_without_cases_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = run_caseforge("validate", "empty", cwd=tmp_path)
     assert result.returncode == 2
-    assert "no case files" in result.stderr
+    assert result.stdout.startswith("empty: error CF001 `empty` holds no case files (*.yaml, *.yml).")
+
+
+def test_folder_without_cases_is_reported_in_json_too(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    result = run_caseforge("validate", "--format", "json", "empty", "good.yaml", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(entry["path"], entry["readable"]) for entry in report["files"]] == [("empty", False), ("good.yaml", True)]
+    assert result.returncode == 2
+
+
+def test_no_cases_folder_and_no_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_caseforge("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "There is no cases/ folder here" in result.stderr
+
+
+def test_the_same_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    (tmp_path / "bad.YAML").write_text(BROKEN)
+    result = run_caseforge("validate", "--format", "json", "bad.YAML", str(tmp_path / "bad.YAML"), ".", cwd=tmp_path)
+    assert [entry["path"] for entry in json.loads(result.stdout)["files"]] == ["bad.YAML"]
 
 
 def test_unknown_option_exits_2(tmp_path: Path) -> None:
@@ -123,24 +144,17 @@ def test_colour_on_request_and_never_with_no_color(tmp_path: Path) -> None:
     assert "\x1b[" not in plain
 
 
-def test_no_colour_on_a_terminal_when_no_color_is_set() -> None:
+def test_no_colour_on_a_terminal_when_no_color_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
     from caseforge.cli import _use_colour
 
     class Terminal:
         def isatty(self) -> bool:
             return True
 
-    import os
-
-    saved = os.environ.pop("NO_COLOR", None)
-    try:
-        assert _use_colour("auto", Terminal()) is True
-        os.environ["NO_COLOR"] = "1"
-        assert _use_colour("auto", Terminal()) is False
-    finally:
-        os.environ.pop("NO_COLOR", None)
-        if saved is not None:
-            os.environ["NO_COLOR"] = saved
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert _use_colour("auto", Terminal()) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _use_colour("auto", Terminal()) is False
 
 
 def test_many_files_in_parallel_keep_their_order(tmp_path: Path) -> None:

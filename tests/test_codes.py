@@ -41,3 +41,14 @@ def test_every_code_raised_in_the_package_is_registered() -> None:
         raised |= set(re.findall(r'"(CF\d{3})"', path.read_text()))
     assert raised, "the scan should find the codes the package raises"
     assert raised <= set(CODES), raised - set(CODES)
+
+
+@pytest.mark.parametrize("code", [code for code in sorted(CODES) if code[2] in "127"])
+def test_the_fixed_example_of_a_code_is_valid_yaml(code: str) -> None:
+    from caseforge.source import loads
+
+    fixed = CODES[code].fixed
+    if fixed.startswith(("#", "(")):  # a comment or a description, not YAML
+        return
+    document, problems = loads(fixed.encode(), "example.yaml")
+    assert problems == [] and document is not None

@@ -7,53 +7,10 @@ the assertions can be checked by eye.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from caseforge import schema
 from caseforge.checks.references import reference_fields
-from caseforge.diagnostics import Diagnostic
-from caseforge.source import loads
-from caseforge.validate import validate_document
-
-MINIMAL = """\
-title: A case report of cytokine release syndrome
-patient:
-  age: {value: 62, unit: a}
-  sex: female
-consent:
-  status: obtained
-  given_by: patient
-"""
-
-
-def case_text(extra: str) -> str:
-    """The minimal case with ``extra`` (dedented) from line 8 on."""
-    return MINIMAL + textwrap.dedent(extra).lstrip("\n")
-
-
-def diagnose(text: str) -> list[Diagnostic]:
-    document, problems = loads(text.encode("utf-8"), "case.yaml")
-    assert document is not None, f"the YAML itself did not read: {problems}"
-    return validate_document(document)
-
-
-def show(found: list[Diagnostic]) -> str:
-    return "\n".join(
-        f"  {d.code} {d.line}:{d.column} {d.pointer} | {d.message} | hint: {d.hint}" for d in found
-    ) or "  (nothing)"
-
-
-def only(text: str) -> Diagnostic:
-    found = diagnose(text)
-    assert len(found) == 1, "expected exactly one diagnostic, got:\n" + show(found)
-    return found[0]
-
-
-def assert_at(found: Diagnostic, code: str, line: int, column: int, pointer: str) -> None:
-    got = (found.code, found.line, found.column, found.pointer)
-    assert got == (code, line, column, pointer), show([found])
+from helpers import assert_at, case_text, diagnose, only, validators_agree
 
 
 # Every case of this file, for the check that both validators agree on it.
@@ -168,9 +125,48 @@ MISSING_IN_LIST = variant(
           - id: a
             kind: intervention
             summary: First CAR-T infusion, autologous
-            related: [a, missing]
+            related: [b, missing]
+          - id: b
+            kind: adverse_event
+            summary: Grade 2 cytokine release syndrome
         """),
 )
+
+
+SELF_REFERENCE = variant(
+    "an event that follows itself",
+    case_text("""
+        timeline:
+          - id: crs-2
+            kind: adverse_event
+            summary: Grade 2 cytokine release syndrome
+            time: {follows: crs-2}
+        """),
+)
+
+
+def test_an_entry_that_refers_to_itself():
+    found = only(SELF_REFERENCE)
+    assert_at(found, "CF703", 12, 21, "/timeline/0/time/follows")
+    assert "`crs-2`" in found.message and "itself" not in found.hint
+
+
+UNKNOWN_CITATION = variant(
+    "text cites a reference that is not listed",
+    case_text("""
+        introduction: Few adults respond [@nguyen2008; @gauthier2012].
+        references:
+          - {id: nguyen2008, citation: Nguyen K et al. Leukemia 2008.}
+          - {id: gauthier2021, citation: Gauthier J et al. Blood 2021.}
+        """),
+)
+
+
+def test_a_citation_in_text_must_name_a_reference():
+    found = only(UNKNOWN_CITATION)
+    assert_at(found, "CF702", 8, 15, "/introduction")
+    assert "`[@gauthier2012]`" in found.message
+    assert found.hint == "Did you mean `gauthier2021`?"
 
 
 def test_missing_id_in_a_list_field():
@@ -333,9 +329,26 @@ def test_schema_errors_come_before_reference_checks():
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_validators_agree(name):
-    document, problems = loads(CASES[name].encode("utf-8"), "case.yaml")
-    assert document is not None, problems
-    fast = schema._fast_validator().is_valid(document.data)
-    full = not list(schema._full_validator().iter_errors(document.data))
-    assert fast == full
-    assert fast == (name != "schema error and dangling reference")
+    assert validators_agree(CASES[name])
+
+
+def test_reference_field_names_mean_nothing_else_in_the_schema():
+    """The check finds references by field name; a field of the same name that
+    holds something else would be checked as a reference by mistake."""
+    from caseforge.schema import case_schema
+
+    clashes = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                if name in reference_fields() and prop.get("$ref") not in ("#/$defs/ref", "#/$defs/refs"):
+                    clashes.append(name)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(case_schema())
+    assert clashes == []

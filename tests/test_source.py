@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -273,15 +272,13 @@ def billion_laughs(width: int = 9, depth: int = 9) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_billion_laughs_fails_fast() -> None:
-    start = time.perf_counter()
+def test_billion_laughs_is_refused_before_it_expands() -> None:
+    # Expanded, this file is 9**9 strings; refused, it is one diagnostic.
     found = diag(billion_laughs())
-    elapsed = time.perf_counter() - start
     assert found.code == "CF108"
     assert found.line is not None and 1 <= found.line <= 10
     assert found.column is not None
     assert "alias" in words(found)
-    assert elapsed < 2.0
 
 
 def test_alias_to_its_own_list_is_refused() -> None:
@@ -596,3 +593,30 @@ def test_load_reports_syntax_errors_with_the_path(tmp_path: Path) -> None:
     assert [(d.code, d.file, d.line, d.column) for d in diagnostics] == [
         ("CF104", str(case), 1, 15)
     ]
+
+
+# --- found in review ------------------------------------------------------
+
+
+def test_a_unicode_line_separator_is_located() -> None:
+    # libyaml breaks lines at U+2028 where editors show one line.
+    found = diag("title: A case\nsummary: fever and\u2028rash\n".encode())
+    assert found.code == "CF104"
+    assert at(found) == (2, 19)
+    assert "U+2028" in found.message
+
+
+def test_a_long_blank_line_is_not_mistaken_for_deep_nesting() -> None:
+    document = read(b"a: 1\n" + b" " * 600 + b"\nb: 2\n")
+    assert document.data == {"a": 1, "b": 2}
+
+
+def test_an_unclosed_bracket_points_at_the_bracket() -> None:
+    found = diag(b"title: A case\nkeywords: [case report, leukaemia\nsex: female\n")
+    assert found.code == "CF104"
+    assert at(found) == (2, 11)
+    assert "not closed" in found.hint
+
+
+def test_an_overflowing_float_stays_text_for_the_schema_to_refuse() -> None:
+    assert read(b"a: 1e999\nb: 2.5e3\n").data == {"a": "1e999", "b": 2500.0}

@@ -9,7 +9,7 @@ for its shape.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
@@ -25,11 +25,9 @@ def check(function: Check) -> Check:
     return function
 
 
-def run_all(document: Document) -> list[Diagnostic]:
-    """Run every registered check on one document."""
+def run_all(document: Document) -> Iterator[Diagnostic]:
+    """Every registered check's diagnostics for one document, lazily."""
     from caseforge.checks import references  # noqa: F401  (registers its checks)
 
-    found: list[Diagnostic] = []
     for function in REGISTRY:
-        found.extend(function(document))
-    return found
+        yield from function(document)

@@ -2,12 +2,14 @@
 
 Which fields hold references is read from the schema (every property whose
 schema is ``#/$defs/ref`` or ``#/$defs/refs``), so a new reference field in
-the format is checked without touching this module.
+the format is checked without touching this module; a test makes sure no
+such name is used elsewhere for anything else. Citations written in text as
+``[@id]`` must name an entry of ``references``.
 """
 
 from __future__ import annotations
 
-import difflib
+import re
 from functools import cache
 from typing import Any, Iterator
 
@@ -15,6 +17,11 @@ from caseforge.checks import check
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.schema import case_schema
 from caseforge.source import Document, escape_pointer_token
+from caseforge.suggest import closest
+
+# `[@smith2020]`, `[@smith2020; @jones2021, p. 4]`: the Pandoc citation form.
+_CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
+_CITED_ID = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
 
 
 @cache
@@ -37,10 +44,10 @@ def reference_fields() -> frozenset[str]:
     return frozenset(names)
 
 
-def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every mapping in the data with its pointer, in file order."""
+def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every value in the data with its pointer, in file order."""
+    yield pointer, node
     if isinstance(node, dict):
-        yield pointer, node
         for key, value in node.items():
             yield from _walk(value, f"{pointer}/{escape_pointer_token(key)}")
     elif isinstance(node, list):
@@ -49,22 +56,28 @@ def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 @check
-def ids_and_references(document: Document) -> list[Diagnostic]:
+def ids_and_references(document: Document) -> Iterator[Diagnostic]:
+    values = list(_walk(document.data))
+    mappings = [(pointer, value) for pointer, value in values if isinstance(value, dict)]
     ids: dict[str, str] = {}
-    found: list[Diagnostic] = []
-    mappings = list(_walk(document.data))
     for pointer, mapping in mappings:
         identifier = mapping.get("id")
         if not isinstance(identifier, str):
             continue
-        where = f"{pointer}/id"
         if identifier in ids:
             first_line = document.position(ids[identifier])[0]
-            found.append(_at(document, "CF701", where, f"The id `{identifier}` is already used on line {first_line}.", "Give this entry another id, and update the references that meant it."))
+            yield _at(document, "CF701", f"{pointer}/id", f"The id `{identifier}` is already used on line {first_line}.", "Give this entry another id, and update the references that meant it.")
         else:
-            ids[identifier] = where
+            ids[identifier] = f"{pointer}/id"
+    yield from _references(document, mappings, ids)
+    yield from _citations(document, values)
+
+
+def _references(document: Document, mappings: list[tuple[str, dict[str, Any]]], ids: dict[str, str]) -> Iterator[Diagnostic]:
     fields = reference_fields()
+    by_pointer = dict(mappings)
     for pointer, mapping in mappings:
+        owner = _owner_id(pointer, mapping, by_pointer)
         for name in fields.intersection(mapping):
             value = mapping[name]
             targets = [(f"{pointer}/{name}", value)] if isinstance(value, str) else [
@@ -72,14 +85,41 @@ def ids_and_references(document: Document) -> list[Diagnostic]:
             ]
             for where, target in targets:
                 if target not in ids:
-                    found.append(_at(document, "CF702", where, f"`{name}` refers to `{target}`, but no entry has that id.", _closest(target, ids)))
-    return found
+                    yield _at(document, "CF702", where, f"`{name}` refers to `{target}`, but no entry has that id.", _closest_hint(target, ids))
+                elif target == owner:
+                    yield _at(document, "CF703", where, f"`{name}` refers to `{target}`, the entry it is written in.", "Name the other entry this one is related to.")
 
 
-def _closest(target: str, ids: dict[str, str]) -> str:
-    close = difflib.get_close_matches(target, list(ids), n=1, cutoff=0.6)
+def _owner_id(pointer: str, mapping: dict[str, Any], by_pointer: dict[str, dict[str, Any]]) -> str | None:
+    """The id of the entry a mapping belongs to: its own, or that of the entry
+    holding it (a time inside an event belongs to the event)."""
+    owner = mapping.get("id")
+    if owner is None:
+        owner = by_pointer.get(pointer.rsplit("/", 1)[0], {}).get("id")
+    return owner if isinstance(owner, str) else None
+
+
+def _citations(document: Document, values: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+    references = _reference_ids(document.data)
+    for pointer, value in values:
+        if not isinstance(value, str) or "@" not in value:
+            continue
+        for group in _CITATION_GROUP.findall(value):
+            for cited in _CITED_ID.findall(group):
+                if cited not in references:
+                    yield _at(document, "CF702", pointer, f"The text cites `[@{cited}]`, but `references` has no entry with that id.", _closest_hint(cited, references))
+
+
+def _reference_ids(data: dict[str, Any]) -> dict[str, str]:
+    """Ids of the entries of `references`, which text may cite."""
+    entries = data.get("references", []) if isinstance(data, dict) else []
+    return {entry["id"]: "" for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
+
+
+def _closest_hint(target: str, ids: dict[str, str]) -> str:
+    close = closest(target, ids)
     if close:
-        return f"Did you mean `{close[0]}`?"
+        return f"Did you mean `{close}`?"
     return "Use the id of an existing entry, or give the entry meant an `id`."
 
 
