@@ -30,6 +30,19 @@ def case_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+def declared_properties(node: Any = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property the schema declares, anywhere in it, as (name, schema)."""
+    node = case_schema() if node is None else node
+    if isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            yield name, prop
+        for value in node.values():
+            yield from declared_properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from declared_properties(value)
+
+
 @cache
 def _fast_validator() -> Any:
     import jsonschema_rs

@@ -7,19 +7,8 @@ from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
 
-from caseforge.schema import SCHEMA_ID, case_schema
+from caseforge.schema import SCHEMA_ID, case_schema, declared_properties
 from helpers import REPO
-
-
-def _properties(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        for name, prop in node.get("properties", {}).items():
-            yield f"{path}/properties/{name}", prop
-        for key, value in node.items():
-            yield from _properties(value, f"{path}/{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _properties(value, f"{path}/{index}")
 
 
 def test_schema_is_a_valid_draft_2020_12_schema_with_a_stable_id() -> None:
@@ -32,8 +21,8 @@ def test_schema_is_a_valid_draft_2020_12_schema_with_a_stable_id() -> None:
 def test_every_field_has_a_description_for_editors() -> None:
     definitions = case_schema()["$defs"]
     undocumented = [
-        path
-        for path, prop in _properties(case_schema())
+        name
+        for name, prop in declared_properties()
         if "description" not in prop
         and "description" not in definitions.get(prop.get("$ref", "").removeprefix("#/$defs/"), {})
     ]

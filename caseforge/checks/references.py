@@ -15,10 +15,11 @@ from typing import Any, Iterator
 
 from caseforge.checks import check
 from caseforge.diagnostics import Diagnostic, make
-from caseforge.schema import case_schema
+from caseforge.schema import declared_properties
 from caseforge.source import Document, escape_pointer_token
 from caseforge.suggest import closest
 
+REFERENCE_DEFINITIONS = ("#/$defs/ref", "#/$defs/refs")
 # `[@smith2020]`, `[@smith2020; @jones2021, p. 4]`: the Pandoc citation form.
 _CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 _CITED_ID = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
@@ -27,21 +28,7 @@ _CITED_ID = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
 @cache
 def reference_fields() -> frozenset[str]:
     """Names of the properties that hold ids of other entries."""
-    names: set[str] = set()
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            for name, prop in node.get("properties", {}).items():
-                if isinstance(prop, dict) and prop.get("$ref") in ("#/$defs/ref", "#/$defs/refs"):
-                    names.add(name)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit(case_schema())
-    return frozenset(names)
+    return frozenset(name for name, prop in declared_properties() if prop.get("$ref") in REFERENCE_DEFINITIONS)
 
 
 def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
