@@ -61,3 +61,26 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
     if any(not report.readable for report in reports):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK)
+
+
+@main.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def units(codes: tuple[str, ...], output_format: str) -> None:
+    """Check unit codes: valid UCUM or not, the kind of quantity, how it is shown.
+
+    For each CODE not valid in UCUM, the code an author most likely meant
+    is suggested (`mmHg` -> `mm[Hg]`). Exit status 1 if any is invalid.
+    """
+    import json
+
+    from caseforge.units.describe import describe
+
+    found = [describe(code) for code in codes]
+    if output_format == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        width = max(len(code) for code in codes)
+        for item in found:
+            click.echo(f"{item['code']:<{width}}  {item['summary']}")
+    sys.exit(EXIT_FINDINGS if any(not item["valid"] for item in found) else EXIT_OK)

@@ -27,7 +27,7 @@ class Code:
     fixed: str
 
 
-_S, _Y, _R = Category.SYNTAX, Category.SCHEMA, Category.REFERENCES
+_S, _Y, _U, _R = Category.SYNTAX, Category.SCHEMA, Category.UNITS, Category.REFERENCES
 _E = Severity.ERROR
 
 _ALL = [
@@ -213,6 +213,66 @@ _ALL = [
         "Compare the value with the field's description (editors show it on hover) and the example cases.",
         "# a value that breaks a rule with no more specific code",
         "# the value written as the field's description asks",
+    ),
+    Code(
+        "CF301", "invalid-unit", _U, _E,
+        "A unit is not a valid UCUM code.",
+        "Units are written in UCUM, the code FHIR and laboratories use, so that every value "
+        "can be compared and converted without guessing. UCUM is exact and case-sensitive: "
+        "`mmHg` is `mm[Hg]`, `×10⁹/L` is `10*9/L`, `°C` is `Cel`, `mcg` is `ug`, `IU/L` is "
+        "`[IU]/L`. The hint gives the code for what was written when caseforge knows it.",
+        "Write the UCUM code the hint gives, and keep the printed form in `as_published`.",
+        "value: {value: 35, unit: mmHg}",
+        "value: {value: 35, unit: \"mm[Hg]\", as_published: 35 mmHg}",
+    ),
+    Code(
+        "CF302", "discouraged-unit", _U, Severity.WARNING,
+        "A unit is valid UCUM but easily misread.",
+        "UCUM accepts `l` for litre, but `ml` and `dl` are easily read with the digit 1; "
+        "`g%` means grams per 100 mL to some readers and grams per 100 g to others.",
+        "Write the code the hint gives.",
+        "result: {value: 13, unit: g%}",
+        "result: {value: 13, unit: g/dL}",
+    ),
+    Code(
+        "CF303", "wrong-kind-of-unit", _U, _E,
+        "A unit does not measure what its field or its test measures.",
+        "An age or a duration is a time; haemoglobin is a mass concentration; a platelet "
+        "count is a number concentration. A unit of another kind is a mistake even when it "
+        "is valid UCUM: `MG` is megagauss, not milligrams.",
+        "Use one of the units the hint lists.",
+        "- name: haemoglobin\n  result: {value: 130, unit: MG}",
+        "- name: haemoglobin\n  result: {value: 130, unit: g/L}",
+    ),
+    Code(
+        "CF304", "implausible-value", _U, Severity.WARNING,
+        "A value is outside what is physiologically possible for its test.",
+        "The limits are wide (sick and well patients of any age), so a value beyond them "
+        "almost always means a unit slip (haemoglobin 130 g/dL for 130 g/L) or a typing "
+        "error. If the report itself prints the value, keep it and say so in `notes`.",
+        "Check the value and the unit against the report; the hint names a unit that would fit.",
+        "- name: haemoglobin\n  result: {value: 130, unit: g/dL}",
+        "- name: haemoglobin\n  result: {value: 130, unit: g/L}",
+    ),
+    Code(
+        "CF305", "not-a-dose-unit", _U, _E,
+        "A dose has a unit a dose cannot have.",
+        "A dose is a mass, a mass per body weight or body surface area, a volume, a number of "
+        "cells per kilogram, international units, or one of these per unit of time for an "
+        "infusion. A concentration (`mg/dL`) or a pressure is a mistake.",
+        "Write the dose in the unit the report gives it in.",
+        "dose: {value: 400, unit: mg/dL}",
+        "dose: {value: 400, unit: mg}",
+    ),
+    Code(
+        "CF501", "dose-schedule-missing", Category.CARE, Severity.WARNING,
+        "A drug's dose is given without its route or frequency (CARE 9b).",
+        "CARE asks for each drug's dose, route and frequency, so that a reader could give "
+        "the same treatment. Many published reports leave one out; the warning says the "
+        "case file is as incomplete as the report, not that it is wrong.",
+        "Add `route` and `frequency` as the report gives them; if it does not, say so in `notes`.",
+        "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}",
+        "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}\n  route: intravenous\n  frequency: single dose",
     ),
     Code(
         "CF701", "duplicate-id", _R, _E,

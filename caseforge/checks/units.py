@@ -1,0 +1,173 @@
+"""Units: every unit is UCUM, of the right kind, and every value plausible.
+
+- Every `unit` in the case must be a valid UCUM code (CF301); the hint gives
+  the exact code for what authors usually write (`mmHg` -> `mm[Hg]`).
+- Valid but discouraged codes (`ml`, `g%`) get a warning (CF302).
+- A unit must measure what its field or test measures (CF303): an age or a
+  duration is a time; a test that caseforge knows (see
+  :mod:`caseforge.units.analytes`) takes a unit of its kind, so haemoglobin in
+  `MG` (megagauss, valid UCUM) is refused.
+- A value outside what is physiologically possible for its test is almost
+  always a unit slip (haemoglobin 130 g/dL); it gets a warning with the value
+  in the test's usual units (CF304).
+- A dose must have a unit a dose can have (CF305); a drug without route or
+  frequency is reported for CARE item 9b (CF501).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from caseforge.checks import check
+from caseforge.diagnostics import Diagnostic, make
+from caseforge.source import Document, escape_pointer_token
+from caseforge.units import display
+from caseforge.units.analytes import Analyte, dose_units, find
+from caseforge.units.conversion import convert
+from caseforge.units.kinds import kind_of
+from caseforge.units.spelling import discouraged, suggest
+from caseforge.units.ucum import UcumError, parse
+
+_TIME_FIELDS = ("age", "duration")
+_TEST_LISTS = ("/diagnostic_assessment/tests/", "/follow_up/tests/")
+
+
+@check
+def units(document: Document) -> Iterator[Diagnostic]:
+    for pointer, mapping in _mappings(document.data):
+        yield from _unit_problems(document, pointer, mapping)
+    yield from _test_values(document)
+    yield from _doses(document)
+
+
+def _mappings(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield pointer, node
+        for key, value in node.items():
+            yield from _mappings(value, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _mappings(value, f"{pointer}/{index}")
+
+
+def _at(document: Document, code: str, pointer: str, message: str, hint: str | None) -> Diagnostic:
+    line, column = document.position(pointer)
+    return make(code, document.path, message, hint=hint, pointer=pointer, line=line, column=column)
+
+
+def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) -> Iterator[Diagnostic]:
+    code = mapping.get("unit")
+    if not isinstance(code, str):
+        return
+    where = f"{pointer}/unit"
+    try:
+        parse(code)
+    except UcumError as error:
+        better = suggest(code)
+        hint = f"Write `{better}` ({display.unit(better)} in UCUM)." if better else "Write the unit as a UCUM code: `mg/dL`, `10*9/L`, `mm[Hg]`, `Cel`, `ug`, `[IU]/L`."
+        yield _at(document, "CF301", where, error.message, hint)
+        return
+    preferred = discouraged(code)
+    if preferred:
+        yield _at(document, "CF302", where, f"`{code}` is valid UCUM but easily misread.", f"Write `{preferred[0]}`: {preferred[1]}")
+    field = pointer.rsplit("/", 1)[-1]
+    if field in _TIME_FIELDS and kind_of(code).name != "time":
+        yield _at(document, "CF303", where, f"`{field}` is in `{code}`, which is not a unit of time.", "Write it in `a` (years), `mo`, `wk`, `d` or `h`.")
+
+
+def _test_values(document: Document) -> Iterator[Diagnostic]:
+    """Tests and findings that caseforge knows: the unit's kind and the value."""
+    for pointer, mapping in _mappings(document.data):
+        if not any(pointer.startswith(prefix) for prefix in _TEST_LISTS) and not pointer.startswith("/clinical_findings/"):
+            continue
+        if pointer.count("/") != 3 or not isinstance(mapping.get("name"), str):
+            continue
+        coding = mapping.get("coding") or {}
+        analyte = find(mapping["name"], coding.get("code") if coding.get("system") == "LOINC" else None)
+        if analyte is None:
+            continue
+        measured = mapping.get("result") if "result" in mapping and isinstance(mapping.get("result"), dict) else mapping.get("value")
+        if isinstance(measured, dict):
+            key = "result" if measured is mapping.get("result") else "value"
+            yield from _analyte_value(document, f"{pointer}/{key}", measured, analyte)
+
+
+def _analyte_value(document: Document, pointer: str, measured: dict[str, Any], analyte: Analyte) -> Iterator[Diagnostic]:
+    value, code = measured.get("value"), measured.get("unit")
+    if not isinstance(code, str) or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    try:
+        kind = kind_of(code)
+    except UcumError:
+        return  # reported as CF301 already
+    usual = analyte.units
+    if not any(convert(1.0, code, other, analyte.molar_mass) is not None for other in usual):
+        shown = ", ".join(f"`{other}`" for other in usual[:4])
+        measures = f"measures {_article(kind.name)}" if kind.name != "other" else "is not a unit of that kind"
+        yield _at(document, "CF303", f"{pointer}/unit", f"{_capital(analyte.name)} is {_article(analyte.kind)}, but `{code}` {measures}.", f"Use a unit such as {shown}.")
+        return
+    low, high, range_unit = analyte.plausible.low, analyte.plausible.high, analyte.plausible.unit
+    in_range_unit = convert(float(value), code, range_unit, analyte.molar_mass)
+    if in_range_unit is None or low <= in_range_unit <= high:
+        return
+    possible = f"{display.quantity(low, range_unit)} to {display.quantity(high, range_unit)}"
+    yield _at(
+        document,
+        "CF304",
+        f"{pointer}/value",
+        f"{_capital(analyte.name)} of {display.quantity(value, code)} is outside what is possible ({possible}); a unit slip is likely.",
+        _slip_hint(value, code, analyte),
+    )
+
+
+def _slip_hint(value: float, code: str, analyte: Analyte) -> str:
+    """Which usual unit would make the value possible, if one does."""
+    plausible = analyte.plausible
+    for other in analyte.units:
+        if other == code:
+            continue
+        again = convert(float(value), other, plausible.unit, analyte.molar_mass)
+        if again is not None and plausible.low <= again <= plausible.high:
+            return f"Check the unit: {display.quantity(value, other)} would be possible. If the report prints this unit, keep it and say so in `notes`."
+    return "Check the value and the unit against the report."
+
+
+def _capital(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _article(name: str) -> str:
+    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+
+
+def _doses(document: Document) -> Iterator[Diagnostic]:
+    for pointer, mapping in _mappings(document.data):
+        if mapping.get("kind") not in ("drug", "chemotherapy", "immunotherapy", "cell_therapy", "preventive", "supportive"):
+            continue
+        if "/interventions/" not in f"{pointer}/" and "/past_interventions/" not in f"{pointer}/":
+            continue
+        dose = mapping.get("dose")
+        if isinstance(dose, dict) and isinstance(dose.get("unit"), str):
+            yield from _dose_unit(document, f"{pointer}/dose/unit", dose["unit"])
+        if mapping.get("kind") == "drug" and isinstance(dose, dict):
+            missing = [name for name in ("route", "frequency") if name not in mapping]
+            if missing:
+                what = " and ".join(f"`{name}`" for name in missing)
+                yield _at(document, "CF501", f"{pointer}/dose", f"The dose of {mapping.get('name', 'this drug')} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if it does not, say so in `notes`.")
+
+
+def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnostic]:
+    try:
+        kind = kind_of(code)
+    except UcumError:
+        return
+    if any(_same_kind_as(code, example) for example in dose_units()):
+        return
+    yield _at(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or international units (`[IU]`).")
+
+
+def _same_kind_as(code: str, example: str) -> bool:
+    try:
+        return kind_of(code) == kind_of(example)
+    except UcumError:
+        return False

@@ -1,0 +1,1 @@
+"""Units of measure: UCUM codes checked, compared, converted and shown to clinicians."""

@@ -1,0 +1,31 @@
+"""Converting a value between units, through a molar mass where one is known.
+
+Plain conversions are UCUM's (exact factors, special units through their
+functions). A mass concentration and a substance concentration of the same
+analyte (glucose in mg/dL and mmol/L) are linked by the analyte's molar mass.
+"""
+
+from __future__ import annotations
+
+from caseforge.units.kinds import kind_of
+from caseforge.units.ucum import UcumError, convert as ucum_convert
+
+_MASS_CONCENTRATION = "mass concentration"
+_SUBSTANCE_CONCENTRATION = "substance concentration"
+
+
+def convert(value: float, source: str, target: str, molar_mass: float | None = None) -> float | None:
+    """``value`` in ``source`` expressed in ``target``, or None if they do not convert."""
+    try:
+        if kind_of(source) == kind_of(target):
+            return ucum_convert(value, source, target)
+        if molar_mass is None:
+            return None
+        kinds = (kind_of(source).name, kind_of(target).name)
+        if kinds == (_MASS_CONCENTRATION, _SUBSTANCE_CONCENTRATION):
+            return ucum_convert(ucum_convert(value, source, "g/L") / molar_mass, "mol/L", target)
+        if kinds == (_SUBSTANCE_CONCENTRATION, _MASS_CONCENTRATION):
+            return ucum_convert(ucum_convert(value, source, "mol/L") * molar_mass, "g/L", target)
+    except UcumError:
+        return None
+    return None
