@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import re
 import sys
 from contextlib import suppress
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # imported when first needed: they cost milliseconds at start
 
 # Bump when what is cached changes (the tables' shape, or how they are read
 # from the definitions), so that caches written before are not read.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 # Real codes are a few dozen characters; evaluation recurses once per operator
 # or parenthesis, so a pasted paragraph must not reach Python's recursion limit.
 _MAX_LENGTH = 200
@@ -99,6 +100,8 @@ class UcumError(ValueError):
         self.position = position
 
 
+# Units are remembered across runs in a pickle: a change to this class needs
+# a new _CACHE_FORMAT, or old files would be read into the new shape.
 @dataclass(frozen=True)
 class Unit:
     """A valid UCUM code and what it means.
@@ -106,8 +109,9 @@ class Unit:
     ``factor`` is the unit's magnitude in UCUM's base units (m, s, g, rad, K,
     C, cd, whose exponents ``dimension`` gives); for a special unit (one on a
     scale with an offset or a logarithm, like ``Cel`` or ``[pH]``) it is the
-    magnitude of the ratio unit under it, ``special`` is the special atom and
-    ``special_scale`` the prefix written on it (``dB`` is 1/10 of ``B``).
+    magnitude of the ratio unit under it, ``special`` is the special atom,
+    ``special_scale`` the prefix written on it (``dB`` is 1/10 of ``B``) and
+    ``special_function`` the name of its function in the definitions.
     ``arbitrary`` names the arbitrary units in it (``[IU]``), which convert to
     nothing but themselves; they are given as the definitions define them, so
     ``[IU]`` (defined as ``[iU]``) gives ``{"[iU]"}``.
@@ -121,6 +125,7 @@ class Unit:
     exact_factor: Fraction
     arbitrary_exponents: tuple[tuple[str, int], ...]
     special_scale: Fraction
+    special_function: str | None = None
 
     def is_dimensionless(self) -> bool:
         """True for pure numbers (`1`, `%`, `10*3`), not for arbitrary units."""
@@ -129,7 +134,28 @@ class Unit:
 
 @cache
 def parse(code: str) -> Unit:
-    """The unit a case-sensitive UCUM code stands for; raises UcumError if invalid."""
+    """The unit a case-sensitive UCUM code stands for; raises UcumError if invalid.
+
+    Results are remembered across runs (see :func:`_remembered`): a case's
+    units rarely change between two commits, and a remembered code needs no
+    parser at all, where loading the parser costs some 30 ms.
+    """
+    known = _remembered()
+    if code in known:
+        hit = known[code]
+        if isinstance(hit, Unit):
+            return hit
+        raise UcumError(*hit)
+    try:
+        unit = _parse_fresh(code)
+    except UcumError as error:
+        _remember(code, (error.message, error.position))
+        raise
+    _remember(code, unit)
+    return unit
+
+
+def _parse_fresh(code: str) -> Unit:
     term = _term(code)
     special = term.special
     return Unit(
@@ -141,7 +167,64 @@ def parse(code: str) -> Unit:
         exact_factor=term.factor,
         arbitrary_exponents=term.arbitrary,
         special_scale=_number("1") if special is None else special.scale,
+        special_function=None if special is None else str(_engine().tables.atoms[special.code].function),
     )
+
+
+# At most this many codes are remembered: a group's cases use a few hundred,
+# and a flood of odd codes must not make every later run slower to start.
+_REMEMBER_AT_MOST = 1000
+
+
+@cache
+def _remembered() -> dict[str, Unit | tuple[str, int | None]]:
+    """The codes parsed in earlier runs, read from the per-user cache."""
+    path = _results_path()
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as file:
+            known = pickle.load(file)
+    # Missing, half-written or from another version: start afresh.
+    except Exception:
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _remember(code: str, result: Unit | tuple[str, int | None]) -> None:
+    """Add a result to the per-user cache, written whole or not at all."""
+    known = _remembered()
+    path = _results_path()
+    if path is None or len(known) >= _REMEMBER_AT_MOST:
+        return
+    known[code] = result
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as file:
+            pickle.dump(known, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:  # a read-only home only means parsing again next time
+        with suppress(OSError):
+            partial.unlink()
+
+
+@cache
+def _results_path() -> Path | None:
+    """The cache file of parsed codes, named for what the results depend on:
+    the cache format, caseforge's version and the definitions file."""
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    try:
+        definitions = (_ucumvert_folder() / "vendor" / "ucum-essence.xml").stat()
+    except (OSError, ModuleNotFoundError):
+        return None
+    from caseforge import __version__
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    key = f"{_CACHE_FORMAT}-{__version__}-{definitions.st_size}-{definitions.st_mtime_ns}-{python}"
+    return folder / f"units-{key}.pickle"
 
 
 def is_valid(code: str) -> bool:
@@ -219,7 +302,7 @@ def _to_base(value: float, unit: Unit) -> float:
     """The magnitude, in base units, of ``value`` in ``unit``."""
     if unit.special is None:
         return value * unit.factor
-    forward, _ = _functions(unit.special)
+    forward, _ = _FUNCTIONS[str(unit.special_function)]
     return forward(value * float(unit.special_scale)) * unit.factor
 
 
@@ -227,13 +310,8 @@ def _from_base(magnitude: float, unit: Unit) -> float:
     """The value in ``unit`` of a magnitude in base units."""
     if unit.special is None:
         return magnitude / unit.factor
-    _, backward = _functions(unit.special)
+    _, backward = _FUNCTIONS[str(unit.special_function)]
     return backward(magnitude / unit.factor) / float(unit.special_scale)
-
-
-def _functions(special: str) -> tuple[Callable[[float], float], Callable[[float], float]]:
-    """A special unit's function and its inverse."""
-    return _FUNCTIONS[str(_engine().tables.atoms[special].function)]
 
 
 # ---------------------------------------------------------------------------
@@ -433,7 +511,9 @@ def _cache_folder() -> Path | None:
         elif sys.platform == "darwin":
             base = Path.home() / "Library" / "Caches"
         else:
-            base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+            # The XDG rule: a relative XDG_CACHE_HOME is ignored.
+            configured = os.environ.get("XDG_CACHE_HOME", "")
+            base = configured if os.path.isabs(configured) else Path.home() / ".cache"
     except RuntimeError:
         return None
     return Path(base) / "caseforge"
