@@ -43,7 +43,7 @@ def test_every_code_raised_in_the_package_is_registered() -> None:
     assert raised <= set(CODES), raised - set(CODES)
 
 
-@pytest.mark.parametrize("code", [code for code in sorted(CODES) if code[2] in "127"])
+@pytest.mark.parametrize("code", [code for code in sorted(CODES) if code[2] in "12357"])
 def test_the_fixed_example_of_a_code_is_valid_yaml(code: str) -> None:
     from caseforge.source import loads
 

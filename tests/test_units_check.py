@@ -148,3 +148,15 @@ def test_units_command_as_json_and_exit_0_when_all_valid() -> None:
     first, second = json.loads(result.stdout)
     assert first["kind"] == "temperature" and first["display"] == "°C"
     assert second["preferred"] == "mL"
+
+
+def test_a_value_in_the_other_usual_units_of_its_test() -> None:
+    from caseforge.units.analytes import find
+    from caseforge.units.conversion import in_usual_units
+
+    haemoglobin = find("haemoglobin")
+    shown = {unit: round(value, 3) for value, unit in in_usual_units(130, "g/L", haemoglobin.units, haemoglobin.molar_mass)}
+    assert shown["g/dL"] == 13.0
+    glucose = find("glucose")
+    shown = {unit: round(value, 2) for value, unit in in_usual_units(90, "mg/dL", glucose.units, glucose.molar_mass)}
+    assert shown["mmol/L"] == 5.0

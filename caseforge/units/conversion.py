@@ -29,3 +29,16 @@ def convert(value: float, source: str, target: str, molar_mass: float | None = N
     except UcumError:
         return None
     return None
+
+
+def in_usual_units(value: float, code: str, usual: tuple[str, ...], molar_mass: float | None = None) -> list[tuple[float, str]]:
+    """The value in each of a test's other usual units it converts to
+    (haemoglobin 130 g/L is 13 g/dL; glucose 90 mg/dL is 5.0 mmol/L)."""
+    found: list[tuple[float, str]] = []
+    for other in usual:
+        if other == code:
+            continue
+        converted = convert(value, code, other, molar_mass)
+        if converted is not None:
+            found.append((converted, other))
+    return found
