@@ -9,10 +9,10 @@ for its shape.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from caseforge.diagnostics import Diagnostic
-from caseforge.source import Document
+from caseforge.source import Document, escape_pointer_token
 
 Check = Callable[[Document], Iterable[Diagnostic]]
 
@@ -31,3 +31,35 @@ def run_all(document: Document) -> Iterator[Diagnostic]:
 
     for function in REGISTRY:
         yield from function(document)
+
+
+_walked: tuple[Document | None, list[tuple[str, Any]], list[tuple[str, dict[str, Any]]]] = (None, [], [])
+
+
+def values(document: Document) -> list[tuple[str, Any]]:
+    """Every value in the document's data with its JSON pointer, in file order.
+
+    Several checks need the whole walk; it is done once per document.
+    """
+    return _walk(document)[1]
+
+
+def mappings(document: Document) -> list[tuple[str, dict[str, Any]]]:
+    """Every mapping in the document with its JSON pointer, in file order."""
+    return _walk(document)[2]
+
+
+def _walk(document: Document) -> tuple[Document | None, list[tuple[str, Any]], list[tuple[str, dict[str, Any]]]]:
+    global _walked
+    if _walked[0] is not document:
+        found: list[tuple[str, Any]] = []
+        stack: list[tuple[str, Any]] = [("", document.data)]
+        while stack:
+            pointer, node = stack.pop()
+            found.append((pointer, node))
+            if isinstance(node, dict):
+                stack.extend((f"{pointer}/{escape_pointer_token(key)}", value) for key, value in reversed(node.items()))
+            elif isinstance(node, list):
+                stack.extend((f"{pointer}/{index}", value) for index, value in reversed(list(enumerate(node))))
+        _walked = (document, found, [(pointer, node) for pointer, node in found if isinstance(node, dict)])
+    return _walked

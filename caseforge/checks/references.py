@@ -13,10 +13,10 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from caseforge.checks import check
+from caseforge.checks import check, mappings, values
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.schema import declared_properties
-from caseforge.source import Document, escape_pointer_token
+from caseforge.source import Document
 from caseforge.suggest import closest
 
 REFERENCE_DEFINITIONS = ("#/$defs/ref", "#/$defs/refs")
@@ -31,23 +31,11 @@ def reference_fields() -> frozenset[str]:
     return frozenset(name for name, prop in declared_properties() if prop.get("$ref") in REFERENCE_DEFINITIONS)
 
 
-def _walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every value in the data with its pointer, in file order."""
-    yield pointer, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, f"{pointer}/{escape_pointer_token(key)}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, f"{pointer}/{index}")
-
-
 @check
 def ids_and_references(document: Document) -> Iterator[Diagnostic]:
-    values = list(_walk(document.data))
-    mappings = [(pointer, value) for pointer, value in values if isinstance(value, dict)]
+    entries = mappings(document)
     ids: dict[str, str] = {}
-    for pointer, mapping in mappings:
+    for pointer, mapping in entries:
         identifier = mapping.get("id")
         if not isinstance(identifier, str):
             continue
@@ -56,14 +44,14 @@ def ids_and_references(document: Document) -> Iterator[Diagnostic]:
             yield _at(document, "CF701", f"{pointer}/id", f"The id `{identifier}` is already used on line {first_line}.", "Give this entry another id, and update the references that meant it.")
         else:
             ids[identifier] = f"{pointer}/id"
-    yield from _references(document, mappings, ids)
-    yield from _citations(document, values)
+    yield from _references(document, entries, ids)
+    yield from _citations(document, values(document))
 
 
-def _references(document: Document, mappings: list[tuple[str, dict[str, Any]]], ids: dict[str, str]) -> Iterator[Diagnostic]:
+def _references(document: Document, entries: list[tuple[str, dict[str, Any]]], ids: dict[str, str]) -> Iterator[Diagnostic]:
     fields = reference_fields()
-    by_pointer = dict(mappings)
-    for pointer, mapping in mappings:
+    by_pointer = dict(entries)
+    for pointer, mapping in entries:
         owner = _owner_id(pointer, mapping, by_pointer)
         for name in fields.intersection(mapping):
             value = mapping[name]
@@ -86,9 +74,9 @@ def _owner_id(pointer: str, mapping: dict[str, Any], by_pointer: dict[str, dict[
     return owner if isinstance(owner, str) else None
 
 
-def _citations(document: Document, values: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
+def _citations(document: Document, every: list[tuple[str, Any]]) -> Iterator[Diagnostic]:
     references = _reference_ids(document.data)
-    for pointer, value in values:
+    for pointer, value in every:
         if not isinstance(value, str) or "@" not in value:
             continue
         for group in _CITATION_GROUP.findall(value):

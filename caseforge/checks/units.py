@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from caseforge.checks import check
+from caseforge.checks import check, mappings
 from caseforge.diagnostics import Diagnostic, make
-from caseforge.source import Document, escape_pointer_token
+from caseforge.source import Document
 from caseforge.units import display
 from caseforge.units.analytes import Analyte, dose_units, find
 from caseforge.units.conversion import convert
@@ -34,20 +34,10 @@ _TEST_LISTS = ("/diagnostic_assessment/tests/", "/follow_up/tests/")
 
 @check
 def units(document: Document) -> Iterator[Diagnostic]:
-    for pointer, mapping in _mappings(document.data):
+    for pointer, mapping in mappings(document):
         yield from _unit_problems(document, pointer, mapping)
     yield from _test_values(document)
     yield from _doses(document)
-
-
-def _mappings(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        yield pointer, node
-        for key, value in node.items():
-            yield from _mappings(value, f"{pointer}/{escape_pointer_token(key)}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _mappings(value, f"{pointer}/{index}")
 
 
 def _at(document: Document, code: str, pointer: str, message: str, hint: str | None) -> Diagnostic:
@@ -77,7 +67,7 @@ def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) ->
 
 def _test_values(document: Document) -> Iterator[Diagnostic]:
     """Tests and findings that caseforge knows: the unit's kind and the value."""
-    for pointer, mapping in _mappings(document.data):
+    for pointer, mapping in mappings(document):
         if not any(pointer.startswith(prefix) for prefix in _TEST_LISTS) and not pointer.startswith("/clinical_findings/"):
             continue
         if pointer.count("/") != 3 or not isinstance(mapping.get("name"), str):
@@ -141,7 +131,7 @@ def _article(name: str) -> str:
 
 
 def _doses(document: Document) -> Iterator[Diagnostic]:
-    for pointer, mapping in _mappings(document.data):
+    for pointer, mapping in mappings(document):
         if mapping.get("kind") not in ("drug", "chemotherapy", "immunotherapy", "cell_therapy", "preventive", "supportive"):
             continue
         if "/interventions/" not in f"{pointer}/" and "/past_interventions/" not in f"{pointer}/":
