@@ -22,14 +22,14 @@ from caseforge.checks import check, mappings
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document
 from caseforge.units import display
-from caseforge.units.analytes import Analyte, dose_units, find
+from caseforge.units.analytes import Analyte, find
 from caseforge.units.conversion import convert
 from caseforge.units.kinds import kind_of
 from caseforge.units.spelling import discouraged, suggest
 from caseforge.units.ucum import UcumError, parse
 
 _TIME_FIELDS = ("age", "duration")
-_TEST_LISTS = ("/diagnostic_assessment/tests/", "/follow_up/tests/")
+_MEASURED_LISTS = ("/diagnostic_assessment/tests", "/follow_up/tests", "/clinical_findings")
 
 
 @check
@@ -68,18 +68,41 @@ def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) ->
 def _test_values(document: Document) -> Iterator[Diagnostic]:
     """Tests and findings that caseforge knows: the unit's kind and the value."""
     for pointer, mapping in mappings(document):
-        if not any(pointer.startswith(prefix) for prefix in _TEST_LISTS) and not pointer.startswith("/clinical_findings/"):
+        entry = pointer.rsplit("/", 1)[0]
+        if entry not in _MEASURED_LISTS or not isinstance(mapping.get("name"), str):
             continue
-        if pointer.count("/") != 3 or not isinstance(mapping.get("name"), str):
-            continue
+        name = mapping["name"]
         coding = mapping.get("coding") or {}
-        analyte = find(mapping["name"], coding.get("code") if coding.get("system") == "LOINC" else None)
-        if analyte is None:
+        loinc = coding.get("code") if coding.get("system") == "LOINC" else None
+        key = "result" if isinstance(mapping.get("result"), dict) else "value"
+        measured = mapping.get(key)
+        if not isinstance(measured, dict):
             continue
-        measured = mapping.get("result") if "result" in mapping and isinstance(mapping.get("result"), dict) else mapping.get("value")
-        if isinstance(measured, dict):
-            key = "result" if measured is mapping.get("result") else "value"
+        analyte = _analyte_for(name, mapping.get("specimen"), loinc)
+        if analyte is not None:
             yield from _analyte_value(document, f"{pointer}/{key}", measured, analyte)
+        for index, part in enumerate(measured.get("components") or mapping.get("components") or []):
+            where = f"{pointer}/{key}/components/{index}" if measured.get("components") else f"{pointer}/components/{index}"
+            if isinstance(part, dict) and isinstance(part.get("name"), str):
+                analyte = _analyte_for(f"{part['name']} {name}", mapping.get("specimen"), None) or _analyte_for(part["name"], mapping.get("specimen"), None)
+                if analyte is not None:
+                    yield from _analyte_value(document, where, part, analyte)
+
+
+# Fluids other than blood: a test on one of them is not the blood test of the
+# same name (urine sodium is not serum sodium), unless the analyte says so.
+_OTHER_FLUIDS = ("urine", "csf", "cerebrospinal", "pleural", "ascit", "peritoneal", "synovial", "stool", "faec", "fec", "saliva", "sweat", "vitreous", "aqueous", "amniotic", "bronch", "sputum", "drain")
+
+
+def _analyte_for(name: str, specimen: object, loinc: str | None) -> Analyte | None:
+    analyte = find(name, loinc)
+    if analyte is None or loinc:
+        return analyte
+    context = f"{name} {specimen if isinstance(specimen, str) else ''}".lower()
+    known = " ".join((analyte.name, *analyte.synonyms)).lower()
+    if any(fluid in context and fluid not in known for fluid in _OTHER_FLUIDS):
+        return None
+    return analyte
 
 
 def _analyte_value(document: Document, pointer: str, measured: dict[str, Any], analyte: Analyte) -> Iterator[Diagnostic]:
@@ -118,12 +141,13 @@ def _slip_hint(value: float, code: str, analyte: Analyte) -> str:
             continue
         again = convert(float(value), other, plausible.unit, analyte.molar_mass)
         if again is not None and plausible.low <= again <= plausible.high:
-            return f"Check the unit: {display.quantity(value, other)} would be possible. If the report prints this unit, keep it and say so in `notes`."
-    return "Check the value and the unit against the report."
+            return f"Check the unit: {display.quantity(value, other)} would be possible. If the report itself prints this unit, keep it as published: the warning then records the report's slip."
+    return "Check the value and the unit against the report; if the report prints them so, keep them as published."
 
 
 def _capital(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    # "haemoglobin" starts a sentence as "Haemoglobin"; "pH" and "eGFR" stay.
+    return name[:1].upper() + name[1:] if name[:2].islower() else name
 
 
 def _article(name: str) -> str:
@@ -143,7 +167,7 @@ def _doses(document: Document) -> Iterator[Diagnostic]:
             missing = [name for name in ("route", "frequency") if name not in mapping]
             if missing:
                 what = " and ".join(f"`{name}`" for name in missing)
-                yield _at(document, "CF501", f"{pointer}/dose", f"The dose of {mapping.get('name', 'this drug')} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if it does not, say so in `notes`.")
+                yield _at(document, "CF501", f"{pointer}/dose", f"The dose of {mapping.get('name', 'this drug')} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
 
 
 def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnostic]:
@@ -151,13 +175,11 @@ def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnost
         kind = kind_of(code)
     except UcumError:
         return
-    if any(_same_kind_as(code, example) for example in dose_units()):
+    # Units of many kinds are doses (mg, mg/kg, mg/m2/d, U, [IU], 10*6/kg,
+    # mL/h); these kinds never are, and mistaking one for a dose is the slip.
+    if kind.name not in _NEVER_A_DOSE:
         return
-    yield _at(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or international units (`[IU]`).")
+    yield _at(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or units (`U`, `[IU]`).")
 
 
-def _same_kind_as(code: str, example: str) -> bool:
-    try:
-        return kind_of(code) == kind_of(example)
-    except UcumError:
-        return False
+_NEVER_A_DOSE = frozenset({"mass concentration", "substance concentration", "number concentration", "catalytic concentration", "pressure", "temperature", "length", "area", "velocity", "acidity"})

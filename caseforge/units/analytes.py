@@ -31,14 +31,19 @@ How a test name is matched to an analyte (:func:`find`):
    so are ``IFN-γ`` and ``IFN-gamma``. Abbreviations and full names are
    listed as synonyms, so ``IL-6`` and ``interleukin 6`` both find IL-6.
 3. The whole name, if it is a known name or synonym.
-4. Otherwise the longest run of leading words that is a known name or
-   synonym, so that qualifiers after it do not matter: ``haemoglobin,
-   venous`` is haemoglobin, ``CRP (high sensitivity)`` is CRP, ``troponin I
-   peak`` is troponin I rather than troponin. Words are separated by spaces
-   and ``, ; : ( ) [ ] { } %``. A hyphen, slash, dot or plus joins rather
-   than separates, so a known name is never found inside a word: ``Naproxen``
-   is not sodium (``Na``), ``ALTERNATIVE`` is not ALT, ``K-ras`` is not
-   potassium and ``AST/ALT ratio`` is not AST.
+4. Otherwise the part of the name before a comma, a bracket or a
+   connecting word (``by``, ``on``, ``at``, ``in``, ``from``, ``during``,
+   ``after``, ``before``): its longest run of leading words that is a known
+   name or synonym, when every word after that run is a qualifier (see
+   below). So ``haemoglobin, venous`` is haemoglobin, ``CRP (high
+   sensitivity)`` is CRP, ``blasts by flow cytometry`` is blasts and
+   ``troponin I peak`` is troponin I; but words that run on without a comma
+   may change what is measured, so ``creatinine clearance``, ``weight loss``
+   and ``haemoglobin F`` are not creatinine, weight and haemoglobin. Words
+   are separated by spaces and ``, ; : ( ) [ ] { } %``. A hyphen, slash, dot
+   or plus joins rather than separates, so a known name is never found
+   inside a word: ``Naproxen`` is not sodium (``Na``), ``ALTERNATIVE`` is
+   not ALT, ``K-ras`` is not potassium and ``AST/ALT ratio`` is not AST.
 5. Otherwise a first word that only says where or when the sample was taken
    (see :data:`QUALIFIERS`: ``serum``, ``blood``, ``arterial``, ``peak``,
    ``maximum``, ``admission``, ...) is set aside and steps 3 and 4 are tried
@@ -116,6 +121,7 @@ QUALIFIERS: frozenset[str] = frozenset(
     }
 )
 
+_QUALIFYING = re.compile(r"[,;(\[]|\s(?:by|on|at|in|from|during|after|before)\s", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;:()\[\]{}%]+")
 _SPELLED_OUT = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "æ": "ae", "œ": "oe", "ß": "ss"}
 
@@ -188,13 +194,26 @@ def find(name: str, code: str | None = None) -> Analyte | None:
     table = _table()
     if code and code.strip() in table.by_loinc:
         return table.by_loinc[code.strip()]
-    words = [key for key in map(normalise, _SEPARATORS.split(name)) if key]
-    while words:
-        found = _leading_match(words, table.by_key)
-        if found is not None or words[0] not in QUALIFIERS:
-            return found
-        words = words[1:]
+    whole = _words(name)
+    # What follows a comma, a bracket or a word like "by" qualifies the name
+    # ("haemoglobin, venous", "CRP (high sensitivity)", "blasts by flow
+    # cytometry"); words run on without one may change it ("creatinine
+    # clearance", "weight loss") and must match as a whole.
+    head = _words(_QUALIFYING.split(name, maxsplit=1)[0])
+    for words, leading in ((whole, False), (head, True)):
+        while words:
+            key = "".join(words)
+            found = _leading_match(words, table.by_key) if leading else table.by_key.get(key)
+            if found is not None:
+                return found
+            if words[0] not in QUALIFIERS:
+                break
+            words = words[1:]
     return None
+
+
+def _words(text: str) -> list[str]:
+    return [key for key in map(normalise, _SEPARATORS.split(text)) if key]
 
 
 def normalise(text: str) -> str:
@@ -205,10 +224,11 @@ def normalise(text: str) -> str:
 
 
 def _leading_match(words: list[str], by_key: dict[str, Analyte]) -> Analyte | None:
-    """The analyte named by the longest run of leading words, or None."""
+    """The analyte named by the longest run of leading words followed only by
+    qualifiers ("troponin I peak"), or None."""
     for end in range(len(words), 0, -1):
         found = by_key.get("".join(words[:end]))
-        if found is not None:
+        if found is not None and all(word in QUALIFIERS for word in words[end:]):
             return found
     return None
 

@@ -17,7 +17,7 @@ _SUBSTANCE_CONCENTRATION = "substance concentration"
 def convert(value: float, source: str, target: str, molar_mass: float | None = None) -> float | None:
     """``value`` in ``source`` expressed in ``target``, or None if they do not convert."""
     try:
-        if kind_of(source) == kind_of(target):
+        if kind_of(source).measures_the_same_as(kind_of(target)):
             return ucum_convert(value, source, target)
         if molar_mass is None:
             return None

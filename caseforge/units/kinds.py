@@ -43,10 +43,17 @@ class Kind:
     dimension: tuple[int, ...]
     substance: bool
     arbitrary: frozenset[str]
+    special: str | None = None
+
+    def measures_the_same_as(self, other: Kind) -> bool:
+        """Whether values convert: Cel and [degF] do, mmol/L and 10*9/L do not."""
+        return (self.dimension, self.substance, self.arbitrary) == (other.dimension, other.substance, other.arbitrary)
 
     @property
     def name(self) -> str:
         """A name a clinician recognises, for messages."""
+        if self.special == "[pH]":
+            return "acidity"
         if self.arbitrary:
             return "arbitrary units" if not any(self.dimension) else "arbitrary concentration"
         if self.dimension == (-3, 0, 0, 0, 0, 0, 0):
@@ -63,8 +70,4 @@ def kind_of(code: str) -> Kind:
     """The kind of quantity of a valid UCUM code (raises UcumError if invalid)."""
     parsed = parse(code)
     bare = re.sub(r"\{[^}]*\}", "", code)
-    return Kind(parsed.dimension, bool(_SUBSTANCE.search(bare)), parsed.arbitrary)
-
-
-def same_kind(a: str, b: str) -> bool:
-    return kind_of(a) == kind_of(b)
+    return Kind(parsed.dimension, bool(_SUBSTANCE.search(bare)), parsed.arbitrary, parsed.special)

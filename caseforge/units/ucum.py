@@ -49,6 +49,9 @@ if TYPE_CHECKING:  # imported when first needed: they cost milliseconds at start
 # Bump when what is cached changes (the tables' shape, or how they are read
 # from the definitions), so that caches written before are not read.
 _CACHE_FORMAT = 2
+# UCUM sets no bound, but no real unit needs more; a bound keeps a stray
+# `10*99999999` from computing an enormous exact power.
+_MAX_EXPONENT = 99
 # Real codes are a few dozen characters; evaluation recurses once per operator
 # or parenthesis, so a pasted paragraph must not reach Python's recursion limit.
 _MAX_LENGTH = 200
@@ -148,15 +151,18 @@ def parse(code: str) -> Unit:
         raise UcumError(*hit)
     try:
         unit = _parse_fresh(code)
-    except UcumError as error:
-        _remember(code, (error.message, error.position))
-        raise
+    except UcumError:
+        raise  # not remembered: probes for suggestions would fill the cache
     _remember(code, unit)
     return unit
 
 
 def _parse_fresh(code: str) -> Unit:
     term = _term(code)
+    try:
+        float(term.factor)
+    except OverflowError:
+        raise UcumError(f"`{code}` is too large a unit to compute with.") from None
     special = term.special
     return Unit(
         code=code,
@@ -223,7 +229,8 @@ def _results_path() -> Path | None:
     from caseforge import __version__
 
     python = f"{sys.version_info[0]}{sys.version_info[1]}"
-    key = f"{_CACHE_FORMAT}-{__version__}-{definitions.st_size}-{definitions.st_mtime_ns}-{python}"
+    engine = os.stat(__file__)  # a changed engine must not read old results
+    key = f"{_CACHE_FORMAT}-{__version__}-{definitions.st_size}-{definitions.st_mtime_ns}-{engine.st_size}-{engine.st_mtime_ns}-{python}"
     return folder / f"units-{key}.pickle"
 
 
@@ -720,6 +727,8 @@ def _evaluate(node: Tree[Token] | Token, tables: _Tables) -> _Term:
         base, exponent = children
         if len(base.children) == 1 and base.children[0].type == _FACTOR:
             raise UcumError("A number cannot take an exponent; a power of ten is `10*3`.", exponent.start_pos)
+        if abs(int(exponent)) > _MAX_EXPONENT:
+            raise UcumError(f"An exponent of {int(exponent)} is beyond any real unit.", exponent.start_pos)
         return _evaluate(base, tables).power(int(exponent))
     return _evaluate(children[0], tables)  # main_term, or a component with its annotation
 
