@@ -31,6 +31,14 @@ from helpers import assert_at, case_text, diagnose, only, run_caseforge
         ("mL/min/1.73m2", "mL/min/{1.73_m2}"),
         ("mL/min/1.73 m²", "mL/min/{1.73_m2}"),
         ("bpm", "{beats}/min"),
+        ("x 10^9/L", "10*9/L"),
+        ("× 10⁹/L", "10*9/L"),
+        ("mg/24 hr", "mg/(24.h)"),
+        ("µIU/mL", "u[IU]/mL"),
+        ("Kg", "kg"),
+        ("m^2", "m2"),
+        ("cm H2O", "cm[H2O]"),
+        ("mOsm/kg", "mosm/kg"),
     ],
 )
 def test_what_authors_write_gets_the_ucum_code(written: str, ucum: str) -> None:
@@ -39,10 +47,11 @@ def test_what_authors_write_gets_the_ucum_code(written: str, ucum: str) -> None:
 
 def test_no_suggestion_for_what_cannot_be_guessed() -> None:
     assert suggest("furlongs per fortnight") is None
+    assert suggest("μ") is None  # "u" would be the dalton
     assert suggest("mm[Hg]") is None  # already valid: nothing to suggest
 
 
-@pytest.mark.parametrize(("code", "better"), [("ml", "mL"), ("mg/dl", "mg/dL"), ("g%", "g/dL"), ("mmol/l", "mmol/L"), ("10^9/L", "10*9/L"), ("cc", "mL")])
+@pytest.mark.parametrize(("code", "better"), [("ml", "mL"), ("mg/dl", "mg/dL"), ("g%", "g/dL"), ("mmol/l", "mmol/L"), ("10^9/L", "10*9/L"), ("Mg", "mg"), ("mg/ML", "mg/mL")])
 def test_valid_but_misreadable_codes_have_a_preferred_form(code: str, better: str) -> None:
     assert discouraged(code)[0] == better
 
@@ -63,6 +72,11 @@ def test_good_codes_are_not_discouraged() -> None:
         (90, "mL/min/{1.73_m2}", "90 mL/min/1.73 m²"),
         (6.7, "%", "6.7%"),
         (3.3, "10*9/L", "3.3 × 10⁹/L"),
+        (6.5, "%{HbA1c}", "6.5%HbA1c"),
+        (350, "{CD4}/uL", "350 CD4/µL"),
+        (140, "meq/L", "140 mEq/L"),
+        (0.1 + 0.2, "mg", "0.3 mg"),
+        (2, "/[HPF]", "2 /HPF"),
     ],
 )
 def test_quantities_are_shown_as_clinicians_write_them(value: float, code: str, shown: str) -> None:
@@ -160,3 +174,45 @@ def test_a_value_in_the_other_usual_units_of_its_test() -> None:
     glucose = find("glucose")
     shown = {unit: round(value, 2) for value, unit in in_usual_units(90, "mg/dL", glucose.units, glucose.molar_mass)}
     assert shown["mmol/L"] == 5.0
+
+
+# --- found in review ----------------------------------------------------------
+
+
+def test_a_clinical_finding_is_checked_like_a_test() -> None:
+    found = only(findings("  - {name: body temperature, value: {value: 102, unit: Cel}}\n"))
+    assert_at(found, "CF304", 9, 45, "/clinical_findings/0/value/value")
+    assert "102 °F would be possible" in found.hint
+
+
+def test_the_parts_of_a_blood_pressure_are_checked() -> None:
+    text = findings("  - name: blood pressure\n    components:\n      - {name: systolic, value: 1080, unit: \"mm[Hg]\"}\n      - {name: diastolic, value: 66, unit: \"mm[Hg]\"}\n")
+    found = only(text)
+    assert_at(found, "CF304", 11, 33, "/clinical_findings/0/components/0/value")
+
+
+def test_a_test_on_another_fluid_is_not_the_blood_test() -> None:
+    text = case_text("diagnostic_assessment:\n  tests:\n    - {name: sodium, specimen: urine, result: {value: 20, unit: mmol/L}}\n")
+    assert diagnose(text) == []
+
+
+def test_run_on_words_change_what_is_measured() -> None:
+    text = case_text("diagnostic_assessment:\n  tests:\n    - {name: creatinine clearance, result: {value: 90, unit: mL/min}}\n")
+    assert diagnose(text) == []
+
+
+@pytest.mark.parametrize("unit", ["U", "U/kg", "mg/m2/d", "[IU]/kg", "mL/h"])
+def test_doses_of_many_kinds_are_doses(unit: str) -> None:
+    text = case_text(f"interventions:\n  - {{kind: drug, name: insulin, route: subcutaneous, frequency: once daily, dose: {{value: 10, unit: \"{unit}\"}}}}\n")
+    assert diagnose(text) == []
+
+
+def test_ph_is_an_acidity_and_keeps_its_case() -> None:
+    found = only(case_text("diagnostic_assessment:\n  tests:\n    - {name: platelets, result: {value: 79, unit: \"[pH]\"}}\n"))
+    assert found.code == "CF303"
+    assert "measures an acidity" in found.message
+
+
+def test_an_enormous_exponent_is_refused_not_computed() -> None:
+    found = only(findings("  - {name: count, value: {value: 1, unit: \"10*99999999/L\"}}\n"))
+    assert found.code == "CF301" and "exponent" in found.message

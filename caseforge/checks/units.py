@@ -75,10 +75,8 @@ def _test_values(document: Document) -> Iterator[Diagnostic]:
         coding = mapping.get("coding") or {}
         loinc = coding.get("code") if coding.get("system") == "LOINC" else None
         key = "result" if isinstance(mapping.get("result"), dict) else "value"
-        measured = mapping.get(key)
-        if not isinstance(measured, dict):
-            continue
-        analyte = _analyte_for(name, mapping.get("specimen"), loinc)
+        measured = mapping.get(key) if isinstance(mapping.get(key), dict) else {}
+        analyte = _analyte_for(name, mapping.get("specimen"), loinc) if measured else None
         if analyte is not None:
             yield from _analyte_value(document, f"{pointer}/{key}", measured, analyte)
         for index, part in enumerate(measured.get("components") or mapping.get("components") or []):

@@ -18,6 +18,8 @@ _ATOMS = {
     "cm[H2O]": "cmH₂O",
     "[IU]": "IU",
     "[iU]": "IU",
+    "meq": "mEq",
+    "eq": "Eq",
     "[arb'U]": "arb. unit",
     "[pH]": "pH",
     "[lb_av]": "lb",
@@ -37,21 +39,19 @@ def unit(code: str) -> str:
         return ""
     if code in _ATOMS:
         return _ATOMS[code]
-    # Multiplication dots become "·", but not the decimal point of "{1.73_m2}".
-    text = re.sub(r"\.(?![^{]*\})", "·", code)
-    text = re.sub(r"\{([^}]*)\}", _annotation, text)
+    # Annotations are set aside, so that their text is shown as written.
+    notes = re.findall(r"\{([^}]*)\}", code)
+    text = re.sub(r"\{[^}]*\}", "\x00", code).replace(".", "·")
     for atom, shown in sorted(_ATOMS.items(), key=lambda item: -len(item[0])):
-        if atom.startswith(("[", "mm[", "cm[")) or atom in ("Cel",):
+        if atom.startswith(("[", "mm[", "cm[")) or atom in ("Cel", "meq", "eq"):
             text = text.replace(atom, shown)
-    text = re.sub(r"(?<![\w\]])u(?=[gLlm])", "µ", text)  # ug, uL, umol
+    text = re.sub(r"\[([^\]]+)\]", r"\1", text)  # other bracketed atoms: [HPF] is HPF
+    text = re.sub(r"(?<![\w\]])u(?=[gLlmUI])", "µ", text)  # ug, uL, umol, uU, uIU
     text = re.sub(r"10\*([-+]?\d+)", lambda m: "10" + m.group(1).translate(_SUPERSCRIPT), text)
-    text = re.sub(r"(?<=[A-Za-z\]])([-+]?\d+)(?![\d.])", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    text = re.sub(r"(?<=[A-Za-z])([-+]?\d+)(?![\d.])", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    for note in notes:
+        text = text.replace("\x00", "1.73 m²" if note == "1.73_m2" else note, 1)
     return text
-
-
-def _annotation(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    return "1.73 m²" if inner == "1.73_m2" else inner
 
 
 def quantity(value: float | int, code: str) -> str:
@@ -62,12 +62,18 @@ def quantity(value: float | int, code: str) -> str:
         return number
     if shown.startswith("10") and "/" in shown or re.match(r"10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]", shown):
         return f"{number} × {shown}"
-    if shown in ("%", "°C", "°F"):
-        return f"{number}{'' if shown == '%' else ' '}{shown}"
+    if shown.startswith("%"):
+        return f"{number}{shown}"
+    if shown in ("°C", "°F"):
+        return f"{number} {shown}"
     return f"{number} {shown}"
 
 
 def _number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+    """A number as printed: no float noise (0.30000000000000004), no exponent."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.6g}"
+    if "e" in text:
+        text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return text

@@ -16,8 +16,9 @@ from functools import cache
 
 from caseforge.units.ucum import parse
 
-# Atoms that count amount of substance; `U` is the enzyme unit (umol/min).
-_SUBSTANCE = re.compile(r"(?<![A-Za-z\[])(?:[a-zA-Zµ]?(?:mol|eq|osm|kat)|[a-zA-Z]?U)(?![A-Za-z\]'])")
+# Atoms that count amount of substance; `U` is the enzyme unit (umol/min),
+# and pH is the logarithm of a molar concentration.
+_SUBSTANCE = re.compile(r"(?<![A-Za-z\[])(?:[a-zA-Zµ]?(?:mol|eq|osm|kat)|[a-zA-Z]?U)(?![A-Za-z\]'])|\[pH\]")
 
 # Exponents of UCUM's base units: m, s, g, rad, K, C, cd.
 _NAMES = {

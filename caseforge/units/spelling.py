@@ -28,6 +28,9 @@ _WORDS = {
     "µg": "ug",
     "μg": "ug",
     "mcl": "uL",
+    "kg": "kg",
+    "mosm": "mosm",
+    "uiu": "u[IU]",
     "µl": "uL",
     "μl": "uL",
     "µmol": "umol",
@@ -107,8 +110,16 @@ def suggest(text: str) -> str | None:
 
 @cache
 def _rewrite(text: str) -> str:
-    cleaned = text.strip().translate(_SUPERSCRIPTS).replace("µ", "u").replace("μ", "u")
+    cleaned = text.strip().translate(_SUPERSCRIPTS)
+    # Micro only before a unit: a lone "µ" is no unit, and "u" alone is the dalton.
+    cleaned = re.sub("[µμ](?=[A-Za-z])", "u", cleaned)
     cleaned = re.sub(r"\s*/\s*", "/", cleaned)
+    # "x 10^9", "10 ^ 9": the spacing of one power of ten.
+    cleaned = re.sub(r"([xX×*·])\s*10\s*(\^|\*\*|[eE])?\s*(?=[-+]?\d)", lambda m: f"{m.group(1)}10{m.group(2) or ''}", cleaned)
+    cleaned = re.sub(r"(?i)\bcm\s*h2o\b", "cm[H2O]", cleaned)
+    cleaned = re.sub(r"(?<=[A-Za-z])\^(\d)", r"\1", cleaned)  # m^2 is m2
+    # "/24 hr" divides by 24 hours: UCUM needs the brackets, "/(24.h)".
+    cleaned = re.sub(r"/(\d+)\s*([A-Za-z]+)\b", lambda m: f"/({m.group(1)}.{_WORDS.get(m.group(2).lower(), m.group(2))})", cleaned)
     # "° C", "x 10^9", "per L" are spacing of the same thing.
     cleaned = re.sub(r"°\s+([CF])\b", r"°\1", cleaned)
     cleaned = re.sub(r"\bper\s+", "/", cleaned)
@@ -135,7 +146,7 @@ _LITRE = "UCUM's litre is `L`; lower-case `l` is easily read as the digit 1."
 _DISCOURAGED = [
     (r"(?<![A-Za-z\[])(m|d|u|n|c)?l(?![A-Za-z\]])", lambda m: f"{m.group(1) or ''}L", _LITRE),
     (r"(?<![A-Za-z\[])(m)?g%", lambda m: f"{m.group(1) or ''}g/dL", "`g%` means grams per 100 mL to some readers and per 100 g to others; write `g/dL`."),
-    (r"(?<![A-Za-z\[])cc(?![A-Za-z\]])", lambda m: "mL", "Write millilitres as `mL`."),
+    (r"(?<![A-Za-z\[])M(?=(?:g|L|l|mol|eq|U)(?![A-Za-z]))", lambda m: "m", "A capital `M` is mega (a million): `Mg` is a tonne. Milli is a lower-case `m`."),
     (r"10\^", lambda m: "10*", "`10*` is the form laboratories and FHIR use for powers of ten."),
 ]
 
