@@ -21,11 +21,9 @@ from typing import Any, Iterator
 from caseforge.checks import check, mappings
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document
-from caseforge.units import display
 from caseforge.units.analytes import Analyte, find
 from caseforge.units.conversion import convert
 from caseforge.units.kinds import kind_of
-from caseforge.units.spelling import discouraged, suggest
 from caseforge.units.ucum import UcumError, parse
 
 _TIME_FIELDS = ("age", "duration")
@@ -50,11 +48,13 @@ def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) ->
     if not isinstance(code, str):
         return
     where = f"{pointer}/unit"
+    from caseforge.units.spelling import discouraged, suggest
+
     try:
         parse(code)
     except UcumError as error:
         better = suggest(code)
-        hint = f"Write `{better}` ({display.unit(better)} in UCUM)." if better else "Write the unit as a UCUM code: `mg/dL`, `10*9/L`, `mm[Hg]`, `Cel`, `ug`, `[IU]/L`."
+        hint = f"Write `{better}` ({_display().unit(better)} in UCUM)." if better else "Write the unit as a UCUM code: `mg/dL`, `10*9/L`, `mm[Hg]`, `Cel`, `ug`, `[IU]/L`."
         yield _at(document, "CF301", where, error.message, hint)
         return
     preferred = discouraged(code)
@@ -121,12 +121,12 @@ def _analyte_value(document: Document, pointer: str, measured: dict[str, Any], a
     in_range_unit = convert(float(value), code, range_unit, analyte.molar_mass)
     if in_range_unit is None or low <= in_range_unit <= high:
         return
-    possible = f"{display.quantity(low, range_unit)} to {display.quantity(high, range_unit)}"
+    possible = f"{_display().quantity(low, range_unit)} to {_display().quantity(high, range_unit)}"
     yield _at(
         document,
         "CF304",
         f"{pointer}/value",
-        f"{_capital(analyte.name)} of {display.quantity(value, code)} is outside what is possible ({possible}); a unit slip is likely.",
+        f"{_capital(analyte.name)} of {_display().quantity(value, code)} is outside what is possible ({possible}); a unit slip is likely.",
         _slip_hint(value, code, analyte),
     )
 
@@ -139,7 +139,7 @@ def _slip_hint(value: float, code: str, analyte: Analyte) -> str:
             continue
         again = convert(float(value), other, plausible.unit, analyte.molar_mass)
         if again is not None and plausible.low <= again <= plausible.high:
-            return f"Check the unit: {display.quantity(value, other)} would be possible. If the report itself prints this unit, keep it as published: the warning then records the report's slip."
+            return f"Check the unit: {_display().quantity(value, other)} would be possible. If the report itself prints this unit, keep it as published: the warning then records the report's slip."
     return "Check the value and the unit against the report; if the report prints them so, keep them as published."
 
 
@@ -181,3 +181,10 @@ def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnost
 
 
 _NEVER_A_DOSE = frozenset({"mass concentration", "substance concentration", "number concentration", "catalytic concentration", "pressure", "temperature", "length", "area", "velocity", "acidity"})
+
+
+def _display():  # type: ignore[no-untyped-def]
+    """The display module, imported only when a message needs it."""
+    from caseforge.units import display
+
+    return display

@@ -60,10 +60,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, NamedTuple
 
 # What an analyte measures. The unit of a value tells its dimension; the kind
 # also says what the dimension cannot: a fraction from a ratio, pH from a
@@ -121,13 +120,13 @@ QUALIFIERS: frozenset[str] = frozenset(
     }
 )
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _QUALIFYING = re.compile(r"[,;(\[]|\s(?:by|on|at|in|from|during|after|before)\s", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;:()\[\]{}%]+")
 _SPELLED_OUT = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "æ": "ae", "œ": "oe", "ß": "ss"}
 
 
-@dataclass(frozen=True)
-class Plausible:
+class Plausible(NamedTuple):
     """The physiologically possible range of an analyte, in ``unit``."""
 
     low: float
@@ -135,8 +134,10 @@ class Plausible:
     unit: str
 
 
-@dataclass(frozen=True)
-class Analyte:
+class Analyte(NamedTuple):
+    """One test or measure of the table (named tuples: quicker to create at
+    import than dataclasses, and this module loads on every run)."""
+
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -153,8 +154,7 @@ class Analyte:
         return (self.name, *self.synonyms)
 
 
-@dataclass(frozen=True)
-class DoseKind:
+class DoseKind(NamedTuple):
     """A kind of quantity a dose can have, with example UCUM units."""
 
     id: str
@@ -163,8 +163,7 @@ class DoseKind:
     example: str
 
 
-@dataclass(frozen=True)
-class _Table:
+class _Table(NamedTuple):
     analytes: tuple[Analyte, ...]
     doses: tuple[DoseKind, ...]
     by_key: dict[str, Analyte]
@@ -218,6 +217,8 @@ def _words(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """The form in which names are compared: lower case letters and digits only."""
+    if text.isascii():  # the common case, without Unicode decomposition
+        return _NOT_ALNUM.sub("", text.lower())
     spelled = "".join(_SPELLED_OUT.get(char, char) for char in text.casefold())
     decomposed = unicodedata.normalize("NFKD", spelled)
     return "".join(char for char in decomposed if char.isascii() and char.isalnum())

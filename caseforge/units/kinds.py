@@ -11,7 +11,7 @@ their kinds are equal, or if a molar mass links mass and substance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache
 
 from caseforge.units.ucum import parse
@@ -39,8 +39,7 @@ _NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     dimension: tuple[int, ...]
     substance: bool
     arbitrary: frozenset[str]
