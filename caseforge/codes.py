@@ -266,7 +266,7 @@ _ALL = [
     ),
     Code(
         "CF501", "dose-schedule-missing", Category.CARE, Severity.WARNING,
-        "A drug's dose is given without its route or frequency (CARE 9b).",
+        "A drug is given without its route or frequency (CARE 9b).",
         "CARE asks for each drug's dose, route and frequency, so that a reader could give "
         "the same treatment. Many published reports leave one out; the warning says the "
         "case file is as incomplete as the report, not that it is wrong.",

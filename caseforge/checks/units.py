@@ -161,11 +161,11 @@ def _doses(document: Document) -> Iterator[Diagnostic]:
         dose = mapping.get("dose")
         if isinstance(dose, dict) and isinstance(dose.get("unit"), str):
             yield from _dose_unit(document, f"{pointer}/dose/unit", dose["unit"])
-        if mapping.get("kind") == "drug" and isinstance(dose, dict):
+        if mapping.get("kind") == "drug":
             missing = [name for name in ("route", "frequency") if name not in mapping]
             if missing:
                 what = " and ".join(f"`{name}`" for name in missing)
-                yield _at(document, "CF501", f"{pointer}/dose", f"The dose of {mapping.get('name', 'this drug')} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
+                yield _at(document, "CF501", f"{pointer}/name", f"{_capital(str(mapping.get('name', 'This drug')))} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
 
 
 def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnostic]:
