@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-from caseforge.diagnostics import Diagnostic
+from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document, escape_pointer_token
 
 Check = Callable[[Document], Iterable[Diagnostic]]
@@ -63,3 +63,9 @@ def _walk(document: Document) -> tuple[Document | None, list[tuple[str, Any]], l
                 stack.extend((f"{pointer}/{index}", value) for index, value in reversed(list(enumerate(node))))
         _walked = (document, found, [(pointer, node) for pointer, node in found if isinstance(node, dict)])
     return _walked
+
+
+def located(document: Document, code: str, pointer: str, message: str, hint: str | None) -> Diagnostic:
+    """A diagnostic at the place in the file where ``pointer``'s value is written."""
+    line, column = document.position(pointer)
+    return make(code, document.path, message, hint=hint, pointer=pointer, line=line, column=column)

@@ -13,8 +13,8 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from caseforge.checks import check, mappings, values
-from caseforge.diagnostics import Diagnostic, make
+from caseforge.checks import check, located, mappings, values
+from caseforge.diagnostics import Diagnostic
 from caseforge.schema import declared_properties
 from caseforge.source import Document
 from caseforge.suggest import closest
@@ -41,7 +41,7 @@ def ids_and_references(document: Document) -> Iterator[Diagnostic]:
             continue
         if identifier in ids:
             first_line = document.position(ids[identifier])[0]
-            yield _at(document, "CF701", f"{pointer}/id", f"The id `{identifier}` is already used on line {first_line}.", "Give this entry another id, and update the references that meant it.")
+            yield located(document, "CF701", f"{pointer}/id", f"The id `{identifier}` is already used on line {first_line}.", "Give this entry another id, and update the references that meant it.")
         else:
             ids[identifier] = f"{pointer}/id"
     yield from _references(document, entries, ids)
@@ -60,9 +60,9 @@ def _references(document: Document, entries: list[tuple[str, dict[str, Any]]], i
             ]
             for where, target in targets:
                 if target not in ids:
-                    yield _at(document, "CF702", where, f"`{name}` refers to `{target}`, but no entry has that id.", _closest_hint(target, ids))
+                    yield located(document, "CF702", where, f"`{name}` refers to `{target}`, but no entry has that id.", _closest_hint(target, ids))
                 elif target == owner:
-                    yield _at(document, "CF703", where, f"`{name}` refers to `{target}`, the entry it is written in.", "Name the other entry this one is related to.")
+                    yield located(document, "CF703", where, f"`{name}` refers to `{target}`, the entry it is written in.", "Name the other entry this one is related to.")
 
 
 def _owner_id(pointer: str, mapping: dict[str, Any], by_pointer: dict[str, dict[str, Any]]) -> str | None:
@@ -82,7 +82,7 @@ def _citations(document: Document, every: list[tuple[str, Any]]) -> Iterator[Dia
         for group in _CITATION_GROUP.findall(value):
             for cited in _CITED_ID.findall(group):
                 if cited not in references:
-                    yield _at(document, "CF702", pointer, f"The text cites `[@{cited}]`, but `references` has no entry with that id.", _closest_hint(cited, references))
+                    yield located(document, "CF702", pointer, f"The text cites `[@{cited}]`, but `references` has no entry with that id.", _closest_hint(cited, references))
 
 
 def _reference_ids(data: dict[str, Any]) -> dict[str, str]:
@@ -96,8 +96,3 @@ def _closest_hint(target: str, ids: dict[str, str]) -> str:
     if close:
         return f"Did you mean `{close}`?"
     return "Use the id of an existing entry, or give the entry meant an `id`."
-
-
-def _at(document: Document, code: str, pointer: str, message: str, hint: str) -> Diagnostic:
-    line, column = document.position(pointer)
-    return make(code, document.path, message, hint=hint, pointer=pointer, line=line, column=column)

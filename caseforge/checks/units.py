@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from caseforge.checks import check, mappings
-from caseforge.diagnostics import Diagnostic, make
+from caseforge.checks import check, located, mappings
+from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
 from caseforge.units.analytes import Analyte, find
 from caseforge.units.conversion import convert
@@ -38,11 +38,6 @@ def units(document: Document) -> Iterator[Diagnostic]:
     yield from _doses(document)
 
 
-def _at(document: Document, code: str, pointer: str, message: str, hint: str | None) -> Diagnostic:
-    line, column = document.position(pointer)
-    return make(code, document.path, message, hint=hint, pointer=pointer, line=line, column=column)
-
-
 def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) -> Iterator[Diagnostic]:
     code = mapping.get("unit")
     if not isinstance(code, str):
@@ -55,14 +50,14 @@ def _unit_problems(document: Document, pointer: str, mapping: dict[str, Any]) ->
     except UcumError as error:
         better = suggest(code)
         hint = f"Write `{better}` ({_display().unit(better)} in UCUM)." if better else "Write the unit as a UCUM code: `mg/dL`, `10*9/L`, `mm[Hg]`, `Cel`, `ug`, `[IU]/L`."
-        yield _at(document, "CF301", where, error.message, hint)
+        yield located(document, "CF301", where, error.message, hint)
         return
     preferred = discouraged(code)
     if preferred:
-        yield _at(document, "CF302", where, f"`{code}` is valid UCUM but easily misread.", f"Write `{preferred[0]}`: {preferred[1]}")
+        yield located(document, "CF302", where, f"`{code}` is valid UCUM but easily misread.", f"Write `{preferred[0]}`: {preferred[1]}")
     field = pointer.rsplit("/", 1)[-1]
     if field in _TIME_FIELDS and kind_of(code).name != "time":
-        yield _at(document, "CF303", where, f"`{field}` is in `{code}`, which is not a unit of time.", "Write it in `a` (years), `mo`, `wk`, `d` or `h`.")
+        yield located(document, "CF303", where, f"`{field}` is in `{code}`, which is not a unit of time.", "Write it in `a` (years), `mo`, `wk`, `d` or `h`.")
 
 
 def _test_values(document: Document) -> Iterator[Diagnostic]:
@@ -115,14 +110,14 @@ def _analyte_value(document: Document, pointer: str, measured: dict[str, Any], a
     if not any(convert(1.0, code, other, analyte.molar_mass) is not None for other in usual):
         shown = ", ".join(f"`{other}`" for other in usual[:4])
         measures = f"measures {_article(kind.name)}" if kind.name != "other" else "is not a unit of that kind"
-        yield _at(document, "CF303", f"{pointer}/unit", f"{_capital(analyte.name)} is {_article(analyte.kind)}, but `{code}` {measures}.", f"Use a unit such as {shown}.")
+        yield located(document, "CF303", f"{pointer}/unit", f"{_capital(analyte.name)} is {_article(analyte.kind)}, but `{code}` {measures}.", f"Use a unit such as {shown}.")
         return
     low, high, range_unit = analyte.plausible.low, analyte.plausible.high, analyte.plausible.unit
     in_range_unit = convert(float(value), code, range_unit, analyte.molar_mass)
     if in_range_unit is None or low <= in_range_unit <= high:
         return
     possible = f"{_display().quantity(low, range_unit)} to {_display().quantity(high, range_unit)}"
-    yield _at(
+    yield located(
         document,
         "CF304",
         f"{pointer}/value",
@@ -165,7 +160,7 @@ def _doses(document: Document) -> Iterator[Diagnostic]:
             missing = [name for name in ("route", "frequency") if name not in mapping]
             if missing:
                 what = " and ".join(f"`{name}`" for name in missing)
-                yield _at(document, "CF501", f"{pointer}/name", f"{_capital(str(mapping.get('name', 'This drug')))} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
+                yield located(document, "CF501", f"{pointer}/name", f"{_capital(str(mapping.get('name', 'This drug')))} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
 
 
 def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnostic]:
@@ -177,7 +172,7 @@ def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnost
     # mL/h); these kinds never are, and mistaking one for a dose is the slip.
     if kind.name not in _NEVER_A_DOSE:
         return
-    yield _at(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or units (`U`, `[IU]`).")
+    yield located(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or units (`U`, `[IU]`).")
 
 
 _NEVER_A_DOSE = frozenset({"mass concentration", "substance concentration", "number concentration", "catalytic concentration", "pressure", "temperature", "length", "area", "velocity", "acidity"})

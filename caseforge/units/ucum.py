@@ -145,14 +145,10 @@ def parse(code: str) -> Unit:
     """
     known = _remembered()
     if code in known:
-        hit = known[code]
-        if isinstance(hit, Unit):
-            return hit
-        raise UcumError(*hit)
-    try:
-        unit = _parse_fresh(code)
-    except UcumError:
-        raise  # not remembered: probes for suggestions would fill the cache
+        return known[code]
+    # Only valid codes are remembered: the probes that build suggestions and
+    # messages would otherwise fill the cache with codes nobody wrote.
+    unit = _parse_fresh(code)
     _remember(code, unit)
     return unit
 
@@ -183,7 +179,7 @@ _REMEMBER_AT_MOST = 1000
 
 
 @cache
-def _remembered() -> dict[str, Unit | tuple[str, int | None]]:
+def _remembered() -> dict[str, Unit]:
     """The codes parsed in earlier runs, read from the per-user cache."""
     path = _results_path()
     if path is None:
@@ -194,10 +190,12 @@ def _remembered() -> dict[str, Unit | tuple[str, int | None]]:
     # Missing, half-written or from another version: start afresh.
     except Exception:
         return {}
-    return known if isinstance(known, dict) else {}
+    if not isinstance(known, dict) or not all(isinstance(unit, Unit) for unit in known.values()):
+        return {}
+    return known
 
 
-def _remember(code: str, result: Unit | tuple[str, int | None]) -> None:
+def _remember(code: str, result: Unit) -> None:
     """Add a result to the per-user cache, written whole or not at all."""
     known = _remembered()
     path = _results_path()
