@@ -30,11 +30,11 @@ def main() -> None:
     """Write clinical case reports as data, check them, publish them."""
 
 
-@main.command()
+@main.command(short_help="Check case files and report problems with their line and column.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text for people; json for programs (see site/reference/output-formats.md).",
+    show_default=True, help="text for people; json for programs (a stable document, described in the project's documentation).",
 )
 @click.option(
     "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
@@ -42,10 +42,15 @@ def main() -> None:
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files (default: one per core).")
 def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int | None) -> None:
-    """Check case files: structure, references, and (as they come) units, dates, CARE.
+    """Check case files: their structure, the references between their parts,
+    and their units of measure (UCUM, the Unified Code for Units of Measure
+    that laboratories and FHIR use).
 
     PATHS are case files or folders (every *.yaml and *.yml below them).
     With no PATHS, the cases/ folder is checked.
+
+    Exit status: 0 when no file has an error (warnings are allowed), 1 when
+    any file has an error, 2 for a usage error or a path that cannot be read.
     """
     from caseforge import reporters
     from caseforge.validate import find_case_files, validate_files
@@ -63,11 +68,15 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
     sys.exit(EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK)
 
 
-@main.command()
+@main.command(short_help="Explain unit codes and suggest the UCUM code for what authors write.")
 @click.argument("codes", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text: one line per code; json: a list with, per code, code, valid, and kind, display, preferred (valid) or error, suggestion (invalid).",
+)
 def units(codes: tuple[str, ...], output_format: str) -> None:
-    """Check unit codes: valid UCUM or not, the kind of quantity, how it is shown.
+    """Check unit codes: valid UCUM (the Unified Code for Units of Measure) or
+    not, the kind of quantity, and how it is shown to readers.
 
     For each CODE not valid in UCUM, the code an author most likely meant
     is suggested (`mmHg` -> `mm[Hg]`). Exit status 1 if any is invalid.

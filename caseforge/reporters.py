@@ -42,14 +42,17 @@ def summary(reports: Sequence[FileReport]) -> str:
     errors = sum(report.count(Severity.ERROR) for report in reports)
     warnings = sum(report.count(Severity.WARNING) for report in reports)
     infos = sum(report.count(Severity.INFO) for report in reports)
-    checked = f"Checked {_plural(len(reports), 'file')}"
+    unreadable = sum(1 for report in reports if not report.readable)
+    checked = f"Checked {_plural(len(reports) - unreadable, 'file')}"
+    if unreadable:
+        checked += f" ({_plural(unreadable, 'path')} could not be read)"
     if not (errors or warnings or infos):
         return f"{checked}: no problems found."
     parts = [_plural(errors, "error"), _plural(warnings, "warning")]
     if infos:
         parts.append(_plural(infos, "note"))
-    failing = sum(1 for report in reports if report.has_errors)
-    where = f" in {_plural(failing, 'file')}" if errors else ""
+    failing = sum(1 for report in reports if report.has_errors and report.readable)
+    where = f" in {_plural(failing, 'file')}" if failing else ""
     return f"{checked}: {', '.join(parts)}{where}."
 
 

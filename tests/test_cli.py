@@ -71,6 +71,7 @@ def test_folder_without_cases_exits_2(tmp_path: Path) -> None:
     result = run_caseforge("validate", "empty", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout.startswith("empty: error CF001 `empty` holds no case files (*.yaml, *.yml).")
+    assert result.stdout.splitlines()[-1] == "Checked 0 files (1 path could not be read): 1 error, 0 warnings."
 
 
 def test_folder_without_cases_is_reported_in_json_too(tmp_path: Path) -> None:
