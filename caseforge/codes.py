@@ -265,6 +265,24 @@ _ALL = [
         "dose: {value: 400, unit: mg}",
     ),
     Code(
+        "CF401", "impossible-date", Category.DATES, _E,
+        "A date is not a day of the calendar.",
+        "The 30th of February, month 13 or hour 25 cannot be right; usually two numbers "
+        "were swapped (day and month) or mistyped.",
+        "Check the date against the report and write it as YYYY-MM-DD, YYYY-MM or YYYY.",
+        "time: 2021-02-30",
+        "time: 2021-02-03",
+    ),
+    Code(
+        "CF402", "future-date", Category.DATES, _E,
+        "A date lies after today.",
+        "A case report describes what has happened, so a date in the future is a typing "
+        "error, most often in the year.",
+        "Check the year against the report.",
+        "time: 2201-09-29",
+        "time: 2021-09-29",
+    ),
+    Code(
         "CF501", "dose-schedule-missing", Category.CARE, Severity.WARNING,
         "A drug is given without its route or frequency (CARE 9b).",
         "CARE asks for each drug's dose, route and frequency, so that a reader could give "
