@@ -45,6 +45,12 @@ class Interval:
     def shifted(self, duration: Duration, sign: int = 1) -> Interval:
         return Interval(duration.added_to(self.earliest, sign), duration.added_to(self.latest, sign))
 
+    def shown(self) -> str:
+        """`2021-09-29`, or `2021-04-01 to 2021-04-30`."""
+        if self.exact:
+            return self.earliest.isoformat()
+        return f"{self.earliest.isoformat()} to {self.latest.isoformat()}"
+
     def overlaps(self, other: Interval) -> bool:
         return self.earliest <= other.latest and other.earliest <= self.latest
 

@@ -71,3 +71,73 @@ def test_a_date_in_the_future_is_an_error() -> None:
 def test_possible_dates_pass() -> None:
     text = case_text("timeline:\n  - {id: a, kind: test, summary: s, time: 2020-02-29}\n  - {id: b, kind: test, summary: s, start: 2021, end: --03-06}\n")
     assert diagnose(text) == []
+
+
+# --- the time course ------------------------------------------------------------
+
+
+def timeline(*events: str) -> str:
+    return case_text("timeline:\n" + "".join(f"  - {event}\n" for event in events))
+
+
+def test_a_relative_time_is_placed_from_its_anchor() -> None:
+    from caseforge.source import loads
+    from caseforge.checks import mappings
+    from caseforge.timecourse import resolve
+
+    text = timeline(
+        "{id: haplo, kind: intervention, summary: s, time: 2021-02}",
+        "{id: eye, kind: relapse, summary: s, time: {after: P2M, of: haplo}}",
+        "{id: crs, kind: adverse_event, summary: s, time: {day: 7, of: eye}}",
+    )
+    document, _ = loads(text.encode(), "case.yaml")
+    entries = {m["id"]: (p, m) for p, m in mappings(document) if "id" in m}
+    course = resolve(entries)
+    assert course.start["eye"] == Interval(date(2021, 4, 1), date(2021, 4, 28))
+    assert course.start["crs"] == Interval(date(2021, 4, 8), date(2021, 5, 5))
+    assert course.problems == []
+
+
+def test_a_cycle_of_anchors_is_an_error() -> None:
+    found = diagnose(timeline("{id: a, kind: test, summary: s, time: {day: 2, of: b}}", "{id: b, kind: test, summary: s, time: {day: -2, of: a}}"))
+    assert [item.code for item in found] == ["CF403"]
+
+
+def test_a_date_and_a_relative_time_that_disagree() -> None:
+    found = only(timeline("{id: haplo, kind: intervention, summary: s, time: 2021-02}", "{id: eye, kind: relapse, summary: s, time: {date: 2021-06, after: P2M, of: haplo}}"))
+    assert_at(found, "CF404", 10, 48, "/timeline/1/time")
+    assert "2021-06-01 to 2021-06-30 against 2021-04-01 to 2021-04-28" in found.message
+
+
+def test_a_partial_date_agrees_with_a_day_inside_it() -> None:
+    text = timeline("{id: haplo, kind: intervention, summary: s, time: 2021-02-14}", "{id: eye, kind: relapse, summary: s, time: {date: 2021-04, after: P2M, of: haplo}}")
+    assert diagnose(text) == []
+
+
+def test_an_entry_that_ends_before_it_starts() -> None:
+    found = only(timeline("{id: course, kind: intervention, summary: s, start: 2021-09-29, end: 2021-09-20}"))
+    assert_at(found, "CF405", 9, 74, "/timeline/0/end")
+
+
+def test_timeline_out_of_order_is_a_warning_with_the_right_order() -> None:
+    found = only(timeline("{id: late, kind: test, summary: s, time: 2021-10}", "{id: early, kind: test, summary: s, time: 2021-09}"))
+    assert (found.code, found.severity.value) == ("CF406", "warning")
+    assert found.hint == "List the timeline in order of time: `early`, `late`."
+
+
+def test_an_adverse_event_before_its_cause() -> None:
+    text = case_text(
+        "interventions:\n  - {id: car-t-2, kind: cell_therapy, name: CAR-T, time: 2021-09-29}\n"
+        "follow_up:\n  adverse_events:\n    - {id: crs, name: CRS, time: {day: -3, of: car-t-2}, attributed_to: [car-t-2]}\n"
+    )
+    found = only(text)
+    assert found.code == "CF407" and "`car-t-2`" in found.message
+
+
+def test_an_outcome_before_what_it_assesses() -> None:
+    text = case_text(
+        "interventions:\n  - {id: car-t-2, kind: cell_therapy, name: CAR-T, time: 2021-09-29}\n"
+        "follow_up:\n  clinician_assessed:\n    - {id: cr, summary: remission, time: 2021-08, assesses: [car-t-2]}\n"
+    )
+    found = only(text)
+    assert found.code == "CF408"

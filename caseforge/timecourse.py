@@ -1,0 +1,126 @@
+"""The time course of a case: every dated entry placed on the calendar.
+
+Each entry with an id and a time (`time`, or `start` and `end`) is placed as
+an interval of days, [earliest, latest]: a date gives its own interval, and a
+time relative to another entry (`day: 7, of: x`, `after: P2M, of: x`) is
+that entry's interval moved by the offset, so the imprecision of a partial
+date or of months is kept. Entries that no chain of anchors dates stay
+unplaced (`follows`, `precedes` and `during` only order them). The
+resolution runs once and is shared by the checks and, later, the renderer.
+
+What is found on the way (a cycle of anchors, a date and a relative time
+that disagree) is kept in ``problems`` for the dates check to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from caseforge.dates import DateError, Interval, parse_date, parse_duration
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "cycle" or "disagree"
+    pointer: str
+    detail: str
+
+
+@dataclass
+class TimeCourse:
+    """Where each entry with an id lies in time, as far as the case says."""
+
+    start: dict[str, Interval | None] = field(default_factory=dict)
+    end: dict[str, Interval | None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pointer: str
+    start_key: str  # `time` or `start`
+    start: Any
+    end: Any
+
+
+def resolve(entries: dict[str, tuple[str, dict[str, Any]]]) -> TimeCourse:
+    """Place every entry; ``entries`` maps an id to its pointer and mapping."""
+    timed = {
+        identifier: _Entry(pointer, "time" if "time" in mapping else "start", mapping.get("time", mapping.get("start")), mapping.get("end"))
+        for identifier, (pointer, mapping) in entries.items()
+    }
+    course = TimeCourse()
+    resolver = _Resolver(timed, course)
+    for identifier in timed:
+        resolver.start_of(identifier)
+        resolver.end_of(identifier)
+    return course
+
+
+class _Resolver:
+    def __init__(self, timed: dict[str, _Entry], course: TimeCourse) -> None:
+        self.timed = timed
+        self.course = course
+        self.visiting: set[str] = set()
+
+    def start_of(self, identifier: str) -> Interval | None:
+        if identifier in self.course.start:
+            return self.course.start[identifier]
+        entry = self.timed.get(identifier)
+        if entry is None:
+            return None  # a dangling anchor is reported by the references check
+        if identifier in self.visiting:
+            self.course.problems.append(Problem("cycle", f"{entry.pointer}/{entry.start_key}", identifier))
+            self.course.start[identifier] = None
+            return None
+        self.visiting.add(identifier)
+        place = self._place(entry.start, f"{entry.pointer}/{entry.start_key}")
+        self.visiting.discard(identifier)
+        self.course.start[identifier] = place
+        return place
+
+    def end_of(self, identifier: str) -> Interval | None:
+        if identifier not in self.course.end:
+            entry = self.timed[identifier]
+            self.course.end[identifier] = self._place(entry.end, f"{entry.pointer}/end") if entry.end is not None else None
+        return self.course.end[identifier]
+
+    def _place(self, time: Any, pointer: str) -> Interval | None:
+        if time is None:
+            return None
+        if not isinstance(time, dict):
+            return _date(time)
+        written = _date(time["date"]) if "date" in time else None
+        relative = self._relative(time)
+        if written is not None and relative is not None:
+            if not written.overlaps(relative):
+                self.course.problems.append(Problem("disagree", pointer, f"{_show(written)} against {_show(relative)}"))
+                return written
+            return Interval(max(written.earliest, relative.earliest), min(written.latest, relative.latest))
+        return written or relative
+
+    def _relative(self, time: dict[str, Any]) -> Interval | None:
+        anchor_id = time.get("of")
+        if not isinstance(anchor_id, str):
+            return None
+        anchor = self.start_of(anchor_id)
+        if anchor is None:
+            return None
+        if isinstance(time.get("day"), int):
+            return anchor.shifted(parse_duration(f"P{abs(time['day'])}D"), 1 if time["day"] >= 0 else -1)
+        for key, sign in (("after", 1), ("before", -1)):
+            if isinstance(time.get(key), str):
+                return anchor.shifted(parse_duration(time[key]), sign)
+        return None
+
+
+def _date(value: Any) -> Interval | None:
+    try:
+        return parse_date(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    except DateError:
+        return None  # reported by the dates check
+
+
+def _show(interval: Interval) -> str:
+    return interval.shown()
