@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from caseforge.dates import DateError, Interval, parse_date, parse_duration
+from caseforge.dates import DateError, Duration, Interval, parse_date, parse_duration
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,31 @@ class TimeCourse:
     start: dict[str, Interval | None] = field(default_factory=dict)
     end: dict[str, Interval | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # For entries timed relative to others: the entry their chain of anchors
+    # ends at, and their distance from it in days (low, high).
+    offset: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    def days_from(self, index: str, identifier: str) -> tuple[int, int] | None:
+        """The day numbers of an entry counted from the index event (its day 0),
+        as the range the case allows: (7, 7) is "Day +7"; None if unknown.
+
+        Two entries on one chain of anchors are counted along the chain, so a
+        case reads "Day +14" without any calendar date; otherwise both must be
+        dated, and the range is as wide as their dates are imprecise.
+        """
+        here, zero = self.offset.get(identifier), self.offset.get(index)
+        if here is not None and zero is not None and here[0] == zero[0]:
+            return here[1] - zero[2], here[2] - zero[1]
+        start, when = self.start.get(index), self.start.get(identifier)
+        if start is None or when is None:
+            return None
+        return (when.earliest - start.latest).days, (when.latest - start.earliest).days
+
+    def exactness(self) -> tuple[int, int, int]:
+        """How many entries are placed to one day, to a wider interval, or not at all."""
+        exact = sum(1 for place in self.start.values() if place is not None and place.exact)
+        wider = sum(1 for place in self.start.values() if place is not None and not place.exact)
+        return exact, wider, len(self.start) - exact - wider
 
 
 @dataclass(frozen=True)
@@ -76,6 +101,7 @@ class _Resolver:
             return None
         self.visiting.add(identifier)
         place = self._place(entry.start, f"{entry.pointer}/{entry.start_key}")
+        self.course.offset[identifier] = self._offset(identifier, entry.start)
         self.visiting.discard(identifier)
         self.course.start[identifier] = place
         return place
@@ -100,6 +126,22 @@ class _Resolver:
             return Interval(max(written.earliest, relative.earliest), min(written.latest, relative.latest))
         return written or relative
 
+    def _offset(self, identifier: str, time: Any) -> tuple[str, int, int]:
+        """The entry at the end of this one's chain of anchors, and the days from it."""
+        anchor_id = time.get("of") if isinstance(time, dict) else None
+        if not isinstance(anchor_id, str) or anchor_id not in self.timed or anchor_id in self.visiting:
+            return identifier, 0, 0
+        self.start_of(anchor_id)
+        root, low, high = self.course.offset.get(anchor_id, (anchor_id, 0, 0))
+        if isinstance(time.get("day"), int):
+            return root, low + time["day"], high + time["day"]
+        for key, sign in (("after", 1), ("before", -1)):
+            if isinstance(time.get(key), str):
+                shortest, longest = _days_in(parse_duration(time[key]))
+                steps = sorted((sign * shortest, sign * longest))
+                return root, low + steps[0], high + steps[1]
+        return identifier, 0, 0
+
     def _relative(self, time: dict[str, Any]) -> Interval | None:
         anchor_id = time.get("of")
         if not isinstance(anchor_id, str):
@@ -113,6 +155,12 @@ class _Resolver:
             if isinstance(time.get(key), str):
                 return anchor.shifted(parse_duration(time[key]), sign)
         return None
+
+
+def _days_in(duration: Duration) -> tuple[int, int]:
+    """The fewest and most days a duration can span on a calendar."""
+    months = 12 * duration.years + duration.months
+    return months * 28 + months // 12 + duration.days, months * 31 + duration.days
 
 
 def _date(value: Any) -> Interval | None:

@@ -141,3 +141,33 @@ def test_an_outcome_before_what_it_assesses() -> None:
     )
     found = only(text)
     assert found.code == "CF408"
+
+
+def _course(text: str):
+    from caseforge.checks import mappings
+    from caseforge.source import loads
+    from caseforge.timecourse import resolve
+
+    document, _ = loads(text.encode(), "case.yaml")
+    return resolve({m["id"]: (p, m) for p, m in mappings(document) if "id" in m})
+
+
+def test_day_numbers_along_a_chain_need_no_calendar_date() -> None:
+    course = _course(timeline(
+        "{id: ld, kind: intervention, summary: s, time: 2021-09-29}",
+        "{id: car-t, kind: intervention, summary: s, time: {follows: ld}}",
+        "{id: crs, kind: adverse_event, summary: s, time: {day: 1, of: car-t}}",
+        "{id: peak, kind: test, summary: s, time: {day: 14, of: car-t}}",
+        "{id: month, kind: response, summary: s, time: {after: P1M, of: car-t}}",
+    ))
+    assert course.days_from("car-t", "crs") == (1, 1)
+    assert course.days_from("car-t", "peak") == (14, 14)
+    assert course.days_from("car-t", "month") == (28, 31)  # a month is 28 to 31 days
+    assert course.days_from("crs", "peak") == (13, 13)
+    assert course.days_from("car-t", "ld") is None  # not on the chain, and car-t is undated
+
+
+def test_day_numbers_between_dated_entries_are_as_wide_as_their_dates() -> None:
+    course = _course(timeline("{id: a, kind: test, summary: s, time: 2021-09-29}", "{id: b, kind: test, summary: s, time: 2021-10}"))
+    assert course.days_from("a", "b") == (2, 32)
+    assert course.exactness() == (1, 1, 0)
