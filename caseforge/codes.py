@@ -331,6 +331,30 @@ _ALL = [
         "time: 2021-10\nassesses: [car-t-2]",
     ),
     Code(
+        "CF409", "date-time-without-zone", Category.DATES, Severity.WARNING,
+        "A date-time gives the time of day without its time zone.",
+        "A time of day means nothing across places without its zone, and two times in different zones cannot be compared.",
+        "Add the zone (`Z` or an offset such as `+08:00`), or give the date alone.",
+        "time: 2021-09-29T08:30",
+        "time: 2021-09-29T08:30+08:00",
+    ),
+    Code(
+        "CF410", "before-birth", Category.DATES, _E,
+        "An entry is dated before the patient was born.",
+        "The patient's birth is worked out from the age at presentation and the date of the presentation; an entry before it means a wrong date or a wrong age.",
+        "Check the date, and the patient's age.",
+        "patient: {age: {value: 6, unit: a}}  # presentation 2021\n- time: 2010-05",
+        "patient: {age: {value: 16, unit: a}}",
+    ),
+    Code(
+        "CF412", "duration-disagrees", Category.DATES, _E,
+        "A stated duration disagrees with the start and end.",
+        "When a course of treatment gives both a duration and its start and end, they must agree (counting both ends, within a day).",
+        "Check the duration, the start and the end against the report.",
+        "start: 2021-09-01\nend: 2021-09-10\nduration: {value: 6, unit: wk}",
+        "start: 2021-09-01\nend: 2021-10-12\nduration: {value: 6, unit: wk}",
+    ),
+    Code(
         "CF501", "dose-schedule-missing", Category.CARE, Severity.WARNING,
         "A drug is given without its route or frequency (CARE 9b).",
         "CARE asks for each drug's dose, route and frequency, so that a reader could give "

@@ -171,3 +171,24 @@ def test_day_numbers_between_dated_entries_are_as_wide_as_their_dates() -> None:
     course = _course(timeline("{id: a, kind: test, summary: s, time: 2021-09-29}", "{id: b, kind: test, summary: s, time: 2021-10}"))
     assert course.days_from("a", "b") == (2, 32)
     assert course.exactness() == (1, 1, 0)
+
+
+def test_a_date_time_without_its_zone_is_a_warning() -> None:
+    found = only(timeline("{id: a, kind: test, summary: s, time: 2021-09-29T08:30}"))
+    assert (found.code, found.severity.value) == ("CF409", "warning")
+
+
+def test_an_entry_before_birth() -> None:
+    text = case_text(
+        patient="patient:\n  age: {value: 6, unit: a}\n  sex: female",
+        extra="timeline:\n  - {id: p, kind: presentation, summary: s, time: 2021-03}\ndiagnostic_assessment:\n  tests:\n    - {id: old, name: x-ray, result: {text: normal}, time: 2010-05}\n",
+    )
+    found = only(text)
+    assert found.code == "CF410" and "`old`" in found.message
+
+
+def test_a_stated_duration_against_start_and_end() -> None:
+    wrong = only(case_text("interventions:\n  - {id: doxy, kind: drug, name: doxycycline, route: oral, frequency: twice daily, start: 2021-09-01, end: 2021-09-10, duration: {value: 6, unit: wk}}\n"))
+    assert wrong.code == "CF412" and "10 days apart" in wrong.message
+    right = case_text("interventions:\n  - {id: doxy, kind: drug, name: doxycycline, route: oral, frequency: twice daily, start: 2021-09-01, end: 2021-10-12, duration: {value: 6, unit: wk}}\n")
+    assert diagnose(right) == []

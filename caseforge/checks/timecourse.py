@@ -7,6 +7,10 @@
 - CF406 (warning): timeline events listed out of their order in time.
 - CF407: an adverse event dated before every intervention named as its cause.
 - CF408: an outcome dated before the intervention it assesses.
+- CF409 (warning): a date-time without its time zone.
+- CF410: an entry dated before the patient was born (from the age at the
+  first presentation on the timeline).
+- CF412: a stated duration that disagrees with the start and the end.
 
 Times are placed by :mod:`caseforge.timecourse`; an entry that cannot be
 dated is never reported for its order.
@@ -23,10 +27,21 @@ from caseforge.source import Document
 from caseforge.timecourse import TimeCourse, resolve
 
 
+_resolved: tuple[Document | None, dict[str, tuple[str, dict[str, Any]]], TimeCourse | None] = (None, {}, None)
+
+
+def _course(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], TimeCourse]:
+    """The entries with an id and their time course, resolved once per document."""
+    global _resolved
+    if _resolved[0] is not document:
+        entries = {mapping["id"]: (pointer, mapping) for pointer, mapping in mappings(document) if isinstance(mapping.get("id"), str)}
+        _resolved = (document, entries, resolve(entries))
+    return _resolved[1], _resolved[2]  # type: ignore[return-value]
+
+
 @check
 def time_course(document: Document) -> Iterator[Diagnostic]:
-    entries = {mapping["id"]: (pointer, mapping) for pointer, mapping in mappings(document) if isinstance(mapping.get("id"), str)}
-    course = resolve(entries)
+    entries, course = _course(document)
     for problem in course.problems:
         if problem.kind == "cycle":
             yield located(document, "CF403", problem.pointer, f"The time of `{problem.detail}` counts from an entry whose time counts back from it: the chain of `of` never reaches a date.", "Date one entry of the chain, or count it from an entry outside the chain.")
@@ -75,3 +90,82 @@ def _causes_and_assessments(document: Document, course: TimeCourse) -> Iterator[
 
 def _show(interval: Interval) -> str:
     return interval.shown()
+
+
+# Days a time unit can span, for ages and stated durations.
+_UNIT_DAYS = {"d": (1, 1), "wk": (7, 7), "mo": (28, 31), "a": (365, 366), "h": (0, 1), "min": (0, 1)}
+
+
+def _days_of(quantity: Any) -> tuple[float, float] | None:
+    """The fewest and most days a time quantity (`{value: 6, unit: wk}`) spans."""
+    if not isinstance(quantity, dict) or quantity.get("unit") not in _UNIT_DAYS:
+        return None
+    value = quantity.get("value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    shortest, longest = _UNIT_DAYS[quantity["unit"]]
+    return value * shortest, value * longest
+
+
+@check
+def stated_durations(document: Document) -> Iterator[Diagnostic]:
+    """CF412: a treatment's stated duration against its start and end."""
+    entries, course = _course(document)
+    for identifier, (pointer, mapping) in entries.items():
+        stated = _days_of(mapping.get("duration"))
+        start, end = course.start.get(identifier), course.end.get(identifier)
+        if stated is None or start is None or end is None:
+            continue
+        # Both ends count: a course from day 1 to day 3 lasts 3 days.
+        shortest, longest = (end.earliest - start.latest).days + 1, (end.latest - start.earliest).days + 1
+        if stated[1] < shortest - 1 or stated[0] > longest + 1:
+            span = f"{shortest} days" if shortest == longest else f"{shortest} to {longest} days"
+            yield located(document, "CF412", f"{pointer}/duration", f"`{identifier}` is stated to last {mapping['duration']['value']} {mapping['duration']['unit']}, but its start and end are {span} apart.", "Check the duration, the start and the end against the report.")
+
+
+@check
+def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
+    """CF409: date-times without a time zone; CF410: entries before birth."""
+    from caseforge.checks import values
+    from caseforge.dates import has_time_zone
+
+    for pointer, value in values(document):
+        if isinstance(value, str) and "T" in value and pointer.rpartition("/")[2] in ("date", "time", "start", "end") and value[:4].isdigit() and not has_time_zone(value):
+            yield located(document, "CF409", pointer, f"`{value}` gives a time of day without its time zone.", "Add the zone as the report gives it (`Z` for UTC, or an offset such as `+08:00`), or give the date alone.")
+    birth = _birth(document)
+    if birth is None:
+        return
+    entries, course = _course(document)
+    for identifier, (pointer, _) in entries.items():
+        when = course.start.get(identifier)
+        if when is not None and when.latest < birth.earliest:
+            yield located(document, "CF410", pointer, f"`{identifier}` ({_show(when)}) is dated before the patient was born (from the age at presentation, {_show(birth)}).", "Check the date, and the patient's age.")
+
+
+def _birth(document: Document) -> Interval | None:
+    """When the patient was born, from the age at presentation and its date."""
+    from datetime import timedelta
+
+    patient = document.data.get("patient") or {}
+    age = _days_of(patient.get("age"))
+    presentation = _presentation(document)
+    if age is None or presentation is None or patient["age"].get("comparator"):
+        return None
+    unit_days = _UNIT_DAYS[patient["age"]["unit"]][1]
+    # 62 years old: born between 63 years (less a day) and 62 years before.
+    return Interval(presentation.earliest - timedelta(days=age[1] + unit_days - 1), presentation.latest - timedelta(days=age[0]))
+
+
+def _presentation(document: Document) -> Interval | None:
+    """The date of the first presentation (or admission) on the timeline."""
+    from caseforge.dates import DateError, parse_date
+
+    for event in document.data.get("timeline") or []:
+        if isinstance(event, dict) and event.get("kind") in ("presentation", "admission"):
+            time = event.get("time")
+            written = time.get("date") if isinstance(time, dict) else time
+            try:
+                return parse_date(written) if isinstance(written, (str, int)) else None
+            except DateError:
+                return None
+    return None
