@@ -347,9 +347,18 @@ _ALL = [
         "patient: {age: {value: 16, unit: a}}",
     ),
     Code(
+        "CF411", "age-disagrees", Category.DATES, _E,
+        "An age given at an entry does not fit the age at presentation.",
+        "Ages and dates tell when the patient was born; 62 years old in 2020 and 70 a year "
+        "later cannot both be right.",
+        "Check both ages and the dates against the report.",
+        "patient: {age: {value: 62, unit: a}}  # presented 2020\n- time: {date: 2021, age: {value: 70, unit: a}}",
+        "- time: {date: 2021, age: {value: 63, unit: a}}",
+    ),
+    Code(
         "CF412", "duration-disagrees", Category.DATES, _E,
         "A stated duration disagrees with the start and end.",
-        "When a course of treatment gives both a duration and its start and end, they must agree (counting both ends, within a day).",
+        "When a course of treatment gives both a duration and its start and end, or the follow-up a length and its last visit, they must agree (counting both ends, within a day). The follow-up is counted from the index event.",
         "Check the duration, the start and the end against the report.",
         "start: 2021-09-01\nend: 2021-09-10\nduration: {value: 6, unit: wk}",
         "start: 2021-09-01\nend: 2021-10-12\nduration: {value: 6, unit: wk}",

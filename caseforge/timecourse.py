@@ -157,6 +157,16 @@ class _Resolver:
         return None
 
 
+def index_event(data: dict[str, Any]) -> str | None:
+    """Day 0 of the case: the `index_event` the case names; else its first
+    presentation or admission on the timeline; else the first timeline event."""
+    if isinstance(data.get("index_event"), str):
+        return data["index_event"]
+    events = [event for event in data.get("timeline") or [] if isinstance(event, dict) and isinstance(event.get("id"), str)]
+    first = next((event for event in events if event.get("kind") in ("presentation", "admission")), events[0] if events else None)
+    return first["id"] if first else None
+
+
 def _days_in(duration: Duration) -> tuple[int, int]:
     """The fewest and most days a duration can span on a calendar."""
     months = 12 * duration.years + duration.months

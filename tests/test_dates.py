@@ -192,3 +192,27 @@ def test_a_stated_duration_against_start_and_end() -> None:
     assert wrong.code == "CF412" and "10 days apart" in wrong.message
     right = case_text("interventions:\n  - {id: doxy, kind: drug, name: doxycycline, route: oral, frequency: twice daily, start: 2021-09-01, end: 2021-10-12, duration: {value: 6, unit: wk}}\n")
     assert diagnose(right) == []
+
+
+def test_ages_that_do_not_fit_together() -> None:
+    text = case_text(
+        extra="timeline:\n  - {id: p, kind: presentation, summary: s, time: 2020-07}\n  - {id: later, kind: follow_up, summary: s, time: {date: 2021, age: {value: 70, unit: a}}}\n",
+    )
+    found = only(text)
+    assert found.code == "CF411" and found.pointer == "/timeline/1/time/age"
+
+
+def test_the_length_of_follow_up_is_counted_from_the_index_event() -> None:
+    text = case_text(
+        extra="index_event: p\ntimeline:\n  - {id: p, kind: presentation, summary: s, time: 2021-01-10}\nfollow_up:\n  last_follow_up: 2021-03-10\n  duration: {value: 1, unit: a}\n",
+    )
+    found = only(text)
+    assert found.code == "CF412" and found.pointer == "/follow_up/duration"
+
+
+def test_day_zero_defaults_to_the_first_presentation() -> None:
+    from caseforge.timecourse import index_event
+
+    assert index_event({"timeline": [{"id": "a", "kind": "test"}, {"id": "b", "kind": "presentation"}]}) == "b"
+    assert index_event({"timeline": [{"id": "a", "kind": "test"}]}) == "a"
+    assert index_event({"index_event": "x", "timeline": []}) == "x"

@@ -24,7 +24,7 @@ from caseforge.checks import check, located, mappings
 from caseforge.dates import Interval
 from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
-from caseforge.timecourse import TimeCourse, resolve
+from caseforge.timecourse import TimeCourse, index_event, resolve
 
 
 _resolved: tuple[Document | None, dict[str, tuple[str, dict[str, Any]]], TimeCourse | None] = (None, {}, None)
@@ -111,6 +111,15 @@ def _days_of(quantity: Any) -> tuple[float, float] | None:
 def stated_durations(document: Document) -> Iterator[Diagnostic]:
     """CF412: a treatment's stated duration against its start and end."""
     entries, course = _course(document)
+    follow_up = document.data.get("follow_up") or {}
+    index = index_event(document.data)
+    if isinstance(follow_up.get("duration"), dict) and index in entries and "last_follow_up" in follow_up:
+        # The stated length of follow-up, from the index event to the last
+        # visit; named so that no id of the case can clash with it.
+        anchor = entries[index][1]
+        length = {"start": anchor.get("time", anchor.get("start")), "end": follow_up["last_follow_up"], "duration": follow_up["duration"]}
+        entries = {**entries, "the follow-up": ("/follow_up", length)}
+        course = resolve(entries)
     for identifier, (pointer, mapping) in entries.items():
         stated = _days_of(mapping.get("duration"))
         start, end = course.start.get(identifier), course.end.get(identifier)
@@ -136,24 +145,34 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
     if birth is None:
         return
     entries, course = _course(document)
-    for identifier, (pointer, _) in entries.items():
+    for identifier, (pointer, mapping) in entries.items():
         when = course.start.get(identifier)
         if when is not None and when.latest < birth.earliest:
             yield located(document, "CF410", pointer, f"`{identifier}` ({_show(when)}) is dated before the patient was born (from the age at presentation, {_show(birth)}).", "Check the date, and the patient's age.")
+        time = mapping.get("time")
+        if when is not None and isinstance(time, dict) and "age" in time:
+            born = _born(when, time["age"])
+            if born is not None and not born.overlaps(birth):
+                yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {_show(born)}, the other at {_show(birth)}.", "Check both ages and the dates against the report.")
 
 
 def _birth(document: Document) -> Interval | None:
     """When the patient was born, from the age at presentation and its date."""
+    patient = document.data.get("patient") or {}
+    presentation = _presentation(document)
+    return _born(presentation, patient.get("age")) if presentation is not None else None
+
+
+def _born(when: Interval, age: Any) -> Interval | None:
+    """When someone of ``age`` at ``when`` was born (62 years old: between
+    63 years less a day and 62 years before); None for a bound (`>= 90`)."""
     from datetime import timedelta
 
-    patient = document.data.get("patient") or {}
-    age = _days_of(patient.get("age"))
-    presentation = _presentation(document)
-    if age is None or presentation is None or patient["age"].get("comparator"):
+    days = _days_of(age)
+    if days is None or age.get("comparator"):
         return None
-    unit_days = _UNIT_DAYS[patient["age"]["unit"]][1]
-    # 62 years old: born between 63 years (less a day) and 62 years before.
-    return Interval(presentation.earliest - timedelta(days=age[1] + unit_days - 1), presentation.latest - timedelta(days=age[0]))
+    unit_days = _UNIT_DAYS[age["unit"]][1]
+    return Interval(when.earliest - timedelta(days=days[1] + unit_days - 1), when.latest - timedelta(days=days[0]))
 
 
 def _presentation(document: Document) -> Interval | None:
