@@ -54,6 +54,35 @@ class TimeCourse:
             return None
         return (when.earliest - start.latest).days, (when.latest - start.earliest).days
 
+    def ordered(self, entries: dict[str, Any]) -> list[str]:
+        """The entries in time order, for a timeline: dated ones by date, the
+        others placed just after what they follow (or count from) and just
+        before what they precede; entries with no clue keep the file's order
+        at the end."""
+        rank: dict[str, float | None] = {}
+
+        def rank_of(identifier: str, seen: frozenset[str]) -> float | None:
+            if identifier in rank:
+                return rank[identifier]
+            place = self.start.get(identifier)
+            value: float | None = float(place.earliest.toordinal()) if place is not None else None
+            time = entries.get(identifier, {}).get("time") or entries.get(identifier, {}).get("start")
+            if value is None and isinstance(time, dict) and identifier not in seen:
+                for key, step in (("follows", 0.001), ("of", 0.001), ("during", 0.001), ("precedes", -0.001)):
+                    other = time.get(key)
+                    if isinstance(other, str) and other in entries:
+                        anchor = rank_of(other, seen | {identifier})
+                        if anchor is not None:
+                            value = anchor + step * (1 if key != "of" or time.get("day", 1) >= 0 else -1)
+                            break
+            rank[identifier] = value
+            return value
+
+        position = {identifier: index for index, identifier in enumerate(entries)}
+        known = [identifier for identifier in entries if rank_of(identifier, frozenset()) is not None]
+        unknown = [identifier for identifier in entries if rank[identifier] is None]
+        return sorted(known, key=lambda identifier: (rank[identifier], position[identifier])) + unknown
+
     def exactness(self) -> tuple[int, int, int]:
         """How many entries are placed to one day, to a wider interval, or not at all."""
         exact = sum(1 for place in self.start.values() if place is not None and place.exact)

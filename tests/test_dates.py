@@ -216,3 +216,21 @@ def test_day_zero_defaults_to_the_first_presentation() -> None:
     assert index_event({"timeline": [{"id": "a", "kind": "test"}, {"id": "b", "kind": "presentation"}]}) == "b"
     assert index_event({"timeline": [{"id": "a", "kind": "test"}]}) == "a"
     assert index_event({"index_event": "x", "timeline": []}) == "x"
+
+
+def test_undated_entries_are_ordered_by_their_relations() -> None:
+    from caseforge.checks import mappings
+    from caseforge.source import loads
+    from caseforge.timecourse import resolve
+
+    text = timeline(
+        "{id: relapse, kind: relapse, summary: s, time: {follows: second}}",
+        "{id: first, kind: intervention, summary: s, time: 2020-08}",
+        "{id: referral, kind: test, summary: s, time: {precedes: first}}",
+        "{id: second, kind: intervention, summary: s, time: {follows: first}}",
+        "{id: unknown, kind: other, summary: s}",
+    )
+    document, _ = loads(text.encode(), "case.yaml")
+    entries = {m["id"]: m for _, m in mappings(document) if "id" in m}
+    course = resolve({identifier: ("", mapping) for identifier, mapping in entries.items()})
+    assert course.ordered(entries) == ["referral", "first", "second", "relapse", "unknown"]
