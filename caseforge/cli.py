@@ -43,8 +43,8 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files (default: one per core).")
 def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int | None) -> None:
     """Check case files: their structure, the references between their parts,
-    and their units of measure (UCUM, the Unified Code for Units of Measure
-    that laboratories and FHIR use).
+    their units of measure (UCUM, the Unified Code for Units of Measure that
+    laboratories and FHIR use), their dates and the order of events in time.
 
     PATHS are case files or folders (every *.yaml and *.yml below them).
     With no PATHS, the cases/ folder is checked.
