@@ -67,8 +67,11 @@ class Duration:
         """``day`` moved by this duration as on a calendar (sign -1: back)."""
         months = day.month - 1 + sign * (12 * self.years + self.months)
         year, month = day.year + months // 12, months % 12 + 1
-        clamped = min(day.day, calendar.monthrange(year, month)[1])
-        return date(year, month, clamped) + timedelta(days=sign * self.days)
+        try:
+            clamped = min(day.day, calendar.monthrange(year, month)[1])
+            return date(year, month, clamped) + timedelta(days=sign * self.days)
+        except (ValueError, OverflowError):
+            raise DateError("That time falls outside the calendar (years 1 to 9999).") from None
 
 
 def parse_date(text: str | int) -> Interval | None:

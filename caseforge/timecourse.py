@@ -147,7 +147,11 @@ class _Resolver:
         if not isinstance(time, dict):
             return _date(time)
         written = _date(time["date"]) if "date" in time else None
-        relative = self._relative(time)
+        try:
+            relative = self._relative(time)
+        except DateError:
+            self.course.problems.append(Problem("beyond", pointer, ""))
+            relative = None
         if written is not None and relative is not None:
             if not written.overlaps(relative):
                 self.course.problems.append(Problem("disagree", pointer, f"{_show(written)} against {_show(relative)}"))

@@ -234,3 +234,9 @@ def test_undated_entries_are_ordered_by_their_relations() -> None:
     entries = {m["id"]: m for _, m in mappings(document) if "id" in m}
     course = resolve({identifier: ("", mapping) for identifier, mapping in entries.items()})
     assert course.ordered(entries) == ["referral", "first", "second", "relapse", "unknown"]
+
+
+@pytest.mark.parametrize("time", ["{day: 99999999999, of: p}", "{after: P99999Y, of: p}", "{before: P9999Y, of: p}"])
+def test_a_time_beyond_the_calendar_is_reported_not_a_crash(time: str) -> None:
+    found = only(timeline("{id: p, kind: presentation, summary: s, time: 2021-01-01}", f"{{id: b, kind: test, summary: s, time: {time}}}"))
+    assert found.code == "CF401" and "outside the calendar" in found.message

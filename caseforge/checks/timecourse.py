@@ -43,7 +43,9 @@ def _course(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], 
 def time_course(document: Document) -> Iterator[Diagnostic]:
     entries, course = _course(document)
     for problem in course.problems:
-        if problem.kind == "cycle":
+        if problem.kind == "beyond":
+            yield located(document, "CF401", problem.pointer, "This time, counted from its anchor, falls outside the calendar (years 1 to 9999).", "Check the day number or the duration against the report.")
+        elif problem.kind == "cycle":
             yield located(document, "CF403", problem.pointer, f"The time of `{problem.detail}` counts from an entry whose time counts back from it: the chain of `of` never reaches a date.", "Date one entry of the chain, or count it from an entry outside the chain.")
         else:
             yield located(document, "CF404", problem.pointer, f"The date and the relative time disagree: {problem.detail}.", "Check both against the report. If the report itself gives both, keep the one it treats as exact and put the other, in its words, in `as_published`.")
@@ -172,7 +174,10 @@ def _born(when: Interval, age: Any) -> Interval | None:
     if days is None or age.get("comparator"):
         return None
     unit_days = _UNIT_DAYS[age["unit"]][1]
-    return Interval(when.earliest - timedelta(days=days[1] + unit_days - 1), when.latest - timedelta(days=days[0]))
+    try:
+        return Interval(when.earliest - timedelta(days=days[1] + unit_days - 1), when.latest - timedelta(days=days[0]))
+    except (OverflowError, ValueError):  # an age beyond the calendar says nothing of birth
+        return None
 
 
 def _presentation(document: Document) -> Interval | None:
