@@ -216,3 +216,9 @@ def test_ph_is_an_acidity_and_keeps_its_case() -> None:
 def test_an_enormous_exponent_is_refused_not_computed() -> None:
     found = only(findings("  - {name: count, value: {value: 1, unit: \"10*99999999/L\"}}\n"))
     assert found.code == "CF301" and "exponent" in found.message
+
+
+def test_a_value_too_large_to_convert_is_not_a_crash() -> None:
+    found = only(case_text("diagnostic_assessment:\n  tests:\n    - {name: haemoglobin, result: {value: 1e300, unit: g/dL}}\n"))
+    assert found.code == "CF304"
+    assert found.message.startswith("Haemoglobin of 1e+300 g/dL is outside what is possible")

@@ -74,6 +74,6 @@ def _number(value: float | int) -> str:
     if isinstance(value, int):
         return str(value)
     text = f"{value:.6g}"
-    if "e" in text:
+    if "e" in text and 1e-9 <= abs(value) < 1e15:
         text = f"{value:.12f}".rstrip("0").rstrip(".")
     return text

@@ -300,7 +300,10 @@ def _exactly(value: float, ratio: Fraction) -> float:
     """``value * ratio`` rounded once, at the end."""
     if not math.isfinite(value):
         return value * float(ratio)
-    return float(_number(value) * ratio)
+    try:
+        return float(_number(value) * ratio)
+    except OverflowError:
+        raise UcumError(f"{value} is too large to convert.") from None
 
 
 def _to_base(value: float, unit: Unit) -> float:
