@@ -138,6 +138,7 @@ class _Resolver:
     def end_of(self, identifier: str) -> Interval | None:
         if identifier not in self.course.end:
             entry = self.timed[identifier]
+            self.course.end[identifier] = None  # a cycle through `during` finds no end, not a loop
             self.course.end[identifier] = self._place(entry.end, f"{entry.pointer}/end") if entry.end is not None else None
         return self.course.end[identifier]
 
@@ -176,6 +177,9 @@ class _Resolver:
         return identifier, 0, 0
 
     def _relative(self, time: dict[str, Any]) -> Interval | None:
+        during = time.get("during")
+        if isinstance(during, str) and during in self.timed:
+            return self._span(during)
         anchor_id = time.get("of")
         if not isinstance(anchor_id, str):
             return None
@@ -188,6 +192,16 @@ class _Resolver:
             if isinstance(time.get(key), str):
                 return anchor.shifted(parse_duration(time[key]), sign)
         return None
+
+
+    def _span(self, identifier: str) -> Interval | None:
+        """All the days an entry may cover, from its earliest start to its latest end."""
+        start, end = self.start_of(identifier), self.end_of(identifier)
+        if start is None:
+            return None
+        if end is None or end.latest < start.earliest:
+            return start
+        return Interval(start.earliest, end.latest)
 
 
 def index_event(data: dict[str, Any]) -> str | None:

@@ -240,3 +240,11 @@ def test_undated_entries_are_ordered_by_their_relations() -> None:
 def test_a_time_beyond_the_calendar_is_reported_not_a_crash(time: str) -> None:
     found = only(timeline("{id: p, kind: presentation, summary: s, time: 2021-01-01}", f"{{id: b, kind: test, summary: s, time: {time}}}"))
     assert found.code == "CF401" and "outside the calendar" in found.message
+
+
+def test_during_places_an_entry_within_the_span_it_names() -> None:
+    course = _course(timeline(
+        "{id: stay, kind: admission, summary: s, start: 2021-03-02, end: 2021-03-20}",
+        "{id: fit, kind: symptom, summary: s, time: {during: stay}}",
+    ))
+    assert course.start["fit"] == Interval(date(2021, 3, 2), date(2021, 3, 20))
