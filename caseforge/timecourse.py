@@ -98,14 +98,15 @@ class _Entry:
     end: Any
 
 
-def resolve(entries: dict[str, tuple[str, dict[str, Any]]]) -> TimeCourse:
-    """Place every entry; ``entries`` maps an id to its pointer and mapping."""
+def resolve(entries: dict[str, tuple[str, dict[str, Any]]], birth: Interval | None = None) -> TimeCourse:
+    """Place every entry; ``entries`` maps an id to its pointer and mapping.
+    With the patient's ``birth``, a time given only as an age is placed too."""
     timed = {
         identifier: _Entry(pointer, "time" if "time" in mapping else "start", mapping.get("time", mapping.get("start")), mapping.get("end"))
         for identifier, (pointer, mapping) in entries.items()
     }
     course = TimeCourse()
-    resolver = _Resolver(timed, course)
+    resolver = _Resolver(timed, course, birth)
     for identifier in timed:
         resolver.start_of(identifier)
         resolver.end_of(identifier)
@@ -113,9 +114,10 @@ def resolve(entries: dict[str, tuple[str, dict[str, Any]]]) -> TimeCourse:
 
 
 class _Resolver:
-    def __init__(self, timed: dict[str, _Entry], course: TimeCourse) -> None:
+    def __init__(self, timed: dict[str, _Entry], course: TimeCourse, birth: Interval | None) -> None:
         self.timed = timed
         self.course = course
+        self.birth = birth
         self.visiting: set[str] = set()
 
     def start_of(self, identifier: str) -> Interval | None:
@@ -158,6 +160,8 @@ class _Resolver:
                 self.course.problems.append(Problem("disagree", pointer, f"{_show(written)} against {_show(relative)}"))
                 return written
             return Interval(max(written.earliest, relative.earliest), min(written.latest, relative.latest))
+        if written is None and relative is None and self.birth is not None and "age" in time:
+            return lived(self.birth, time["age"])
         return written or relative
 
     def _offset(self, identifier: str, time: Any) -> tuple[str, int, int]:
@@ -202,6 +206,51 @@ class _Resolver:
         if end is None or end.latest < start.earliest:
             return start
         return Interval(start.earliest, end.latest)
+
+
+# Days a time unit can span, for ages and stated durations.
+UNIT_DAYS = {"d": (1, 1), "wk": (7, 7), "mo": (28, 31), "a": (365, 366), "h": (0, 1), "min": (0, 1)}
+
+
+def days_of(quantity: Any) -> tuple[float, float] | None:
+    """The fewest and most days a time quantity (`{value: 6, unit: wk}`) spans."""
+    if not isinstance(quantity, dict) or quantity.get("unit") not in UNIT_DAYS:
+        return None
+    value = quantity.get("value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    shortest, longest = UNIT_DAYS[quantity["unit"]]
+    return value * shortest, value * longest
+
+
+def born(when: Interval, age: Any) -> Interval | None:
+    """When someone of ``age`` at ``when`` was born (62 years old: between
+    63 years less a day and 62 years before); None for a bound (`>= 90`)."""
+    from datetime import timedelta
+
+    days = days_of(age)
+    if days is None or age.get("comparator"):
+        return None
+    unit_days = UNIT_DAYS[age["unit"]][1]
+    try:
+        return Interval(when.earliest - timedelta(days=days[1] + unit_days - 1), when.latest - timedelta(days=days[0]))
+    except (OverflowError, ValueError):  # an age beyond the calendar says nothing of birth
+        return None
+
+
+def lived(birth: Interval, age: Any) -> Interval | None:
+    """When someone born within ``birth`` was ``age`` old (62 years: from the
+    62nd birthday to the day before the 63rd)."""
+    from datetime import timedelta
+
+    days = days_of(age)
+    if days is None or age.get("comparator"):
+        return None
+    unit_days = UNIT_DAYS[age["unit"]][1]
+    try:
+        return Interval(birth.earliest + timedelta(days=days[0]), birth.latest + timedelta(days=days[1] + unit_days - 1))
+    except (OverflowError, ValueError):
+        return None
 
 
 def index_event(data: dict[str, Any]) -> str | None:

@@ -248,3 +248,16 @@ def test_during_places_an_entry_within_the_span_it_names() -> None:
         "{id: fit, kind: symptom, summary: s, time: {during: stay}}",
     ))
     assert course.start["fit"] == Interval(date(2021, 3, 2), date(2021, 3, 20))
+
+
+def test_a_time_given_only_as_an_age_is_placed_from_birth() -> None:
+    from caseforge.checks import mappings
+    from caseforge.source import loads
+    from caseforge.timecourse import born, resolve
+
+    text = timeline("{id: p, kind: presentation, summary: s, time: 2020-07-21}", "{id: first-fit, kind: symptom, summary: s, time: {age: {value: 3, unit: a}}}")
+    document, _ = loads(text.encode(), "case.yaml")
+    birth = born(Interval(date(2020, 7, 21), date(2020, 7, 21)), {"value": 62, "unit": "a"})
+    course = resolve({m["id"]: (p, m) for p, m in mappings(document) if "id" in m}, birth)
+    placed = course.start["first-fit"]
+    assert placed.earliest.year == 1960 and placed.latest.year == 1962

@@ -24,7 +24,7 @@ from caseforge.checks import check, located, mappings
 from caseforge.dates import Interval
 from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
-from caseforge.timecourse import TimeCourse, index_event, resolve
+from caseforge.timecourse import UNIT_DAYS, TimeCourse, born, days_of, index_event, resolve
 
 
 _resolved: tuple[Document | None, dict[str, tuple[str, dict[str, Any]]], TimeCourse | None] = (None, {}, None)
@@ -35,7 +35,7 @@ def _course(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], 
     global _resolved
     if _resolved[0] is not document:
         entries = {mapping["id"]: (pointer, mapping) for pointer, mapping in mappings(document) if isinstance(mapping.get("id"), str)}
-        _resolved = (document, entries, resolve(entries))
+        _resolved = (document, entries, resolve(entries, _birth(document)))
     return _resolved[1], _resolved[2]  # type: ignore[return-value]
 
 
@@ -94,21 +94,6 @@ def _show(interval: Interval) -> str:
     return interval.shown()
 
 
-# Days a time unit can span, for ages and stated durations.
-_UNIT_DAYS = {"d": (1, 1), "wk": (7, 7), "mo": (28, 31), "a": (365, 366), "h": (0, 1), "min": (0, 1)}
-
-
-def _days_of(quantity: Any) -> tuple[float, float] | None:
-    """The fewest and most days a time quantity (`{value: 6, unit: wk}`) spans."""
-    if not isinstance(quantity, dict) or quantity.get("unit") not in _UNIT_DAYS:
-        return None
-    value = quantity.get("value")
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    shortest, longest = _UNIT_DAYS[quantity["unit"]]
-    return value * shortest, value * longest
-
-
 @check
 def stated_durations(document: Document) -> Iterator[Diagnostic]:
     """CF412: a treatment's stated duration against its start and end."""
@@ -123,7 +108,7 @@ def stated_durations(document: Document) -> Iterator[Diagnostic]:
         entries = {**entries, "the follow-up": ("/follow_up", length)}
         course = resolve(entries)
     for identifier, (pointer, mapping) in entries.items():
-        stated = _days_of(mapping.get("duration"))
+        stated = days_of(mapping.get("duration"))
         start, end = course.start.get(identifier), course.end.get(identifier)
         if stated is None or start is None or end is None:
             continue
@@ -153,31 +138,16 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
             yield located(document, "CF410", pointer, f"`{identifier}` ({_show(when)}) is dated before the patient was born (from the age at presentation, {_show(birth)}).", "Check the date, and the patient's age.")
         time = mapping.get("time")
         if when is not None and isinstance(time, dict) and "age" in time:
-            born = _born(when, time["age"])
-            if born is not None and not born.overlaps(birth):
-                yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {_show(born)}, the other at {_show(birth)}.", "Check both ages and the dates against the report.")
+            implied = born(when, time["age"])
+            if implied is not None and not implied.overlaps(birth):
+                yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {_show(implied)}, the other at {_show(birth)}.", "Check both ages and the dates against the report.")
 
 
 def _birth(document: Document) -> Interval | None:
     """When the patient was born, from the age at presentation and its date."""
     patient = document.data.get("patient") or {}
     presentation = _presentation(document)
-    return _born(presentation, patient.get("age")) if presentation is not None else None
-
-
-def _born(when: Interval, age: Any) -> Interval | None:
-    """When someone of ``age`` at ``when`` was born (62 years old: between
-    63 years less a day and 62 years before); None for a bound (`>= 90`)."""
-    from datetime import timedelta
-
-    days = _days_of(age)
-    if days is None or age.get("comparator"):
-        return None
-    unit_days = _UNIT_DAYS[age["unit"]][1]
-    try:
-        return Interval(when.earliest - timedelta(days=days[1] + unit_days - 1), when.latest - timedelta(days=days[0]))
-    except (OverflowError, ValueError):  # an age beyond the calendar says nothing of birth
-        return None
+    return born(presentation, patient.get("age")) if presentation is not None else None
 
 
 def _presentation(document: Document) -> Interval | None:
