@@ -10,7 +10,9 @@
 - CF409 (warning): a date-time without its time zone.
 - CF410: an entry dated before the patient was born (from the age at the
   first presentation on the timeline).
-- CF412: a stated duration that disagrees with the start and the end.
+- CF411: an age given at an entry that does not fit the age at presentation.
+- CF412: a stated duration (of a treatment, or of follow-up from day 0)
+  that disagrees with the start and the end.
 
 Times are placed by :mod:`caseforge.timecourse`; an entry that cannot be
 dated is never reported for its order.
@@ -20,12 +22,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from caseforge.checks import check, located, mappings
-from caseforge.dates import Interval
+from caseforge.checks import check, located, mappings, values
+from caseforge.dates import DateError, Interval, has_time_zone, parse_date
 from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
-from caseforge.timecourse import UNIT_DAYS, TimeCourse, born, days_of, index_event, resolve
-
+from caseforge.timecourse import TimeCourse, born, days_of, index_event, resolve
 
 _resolved: tuple[Document | None, dict[str, tuple[str, dict[str, Any]]], TimeCourse | None] = (None, {}, None)
 
@@ -106,7 +107,7 @@ def stated_durations(document: Document) -> Iterator[Diagnostic]:
         anchor = entries[index][1]
         length = {"start": anchor.get("time", anchor.get("start")), "end": follow_up["last_follow_up"], "duration": follow_up["duration"]}
         entries = {**entries, "the follow-up": ("/follow_up", length)}
-        course = resolve(entries)
+        course = resolve(entries, _birth(document))
     for identifier, (pointer, mapping) in entries.items():
         stated = days_of(mapping.get("duration"))
         start, end = course.start.get(identifier), course.end.get(identifier)
@@ -121,10 +122,7 @@ def stated_durations(document: Document) -> Iterator[Diagnostic]:
 
 @check
 def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
-    """CF409: date-times without a time zone; CF410: entries before birth."""
-    from caseforge.checks import values
-    from caseforge.dates import has_time_zone
-
+    """CF409: date-times without a time zone; CF410 and CF411: birth and ages."""
     for pointer, value in values(document):
         if isinstance(value, str) and "T" in value and pointer.rpartition("/")[2] in ("date", "time", "start", "end") and value[:4].isdigit() and not has_time_zone(value):
             yield located(document, "CF409", pointer, f"`{value}` gives a time of day without its time zone.", "Add the zone as the report gives it (`Z` for UTC, or an offset such as `+08:00`), or give the date alone.")
@@ -152,8 +150,6 @@ def _birth(document: Document) -> Interval | None:
 
 def _presentation(document: Document) -> Interval | None:
     """The date of the first presentation (or admission) on the timeline."""
-    from caseforge.dates import DateError, parse_date
-
     for event in document.data.get("timeline") or []:
         if isinstance(event, dict) and event.get("kind") in ("presentation", "admission"):
             time = event.get("time")
