@@ -157,7 +157,7 @@ class _Resolver:
             relative = None
         if written is not None and relative is not None:
             if not written.overlaps(relative):
-                self.course.problems.append(Problem("disagree", pointer, f"{_show(written)} against {_show(relative)}"))
+                self.course.problems.append(Problem("disagree", pointer, f"{written.shown()} against {relative.shown()}"))
                 return written
             return Interval(max(written.earliest, relative.earliest), min(written.latest, relative.latest))
         if written is None and relative is None and self.birth is not None and "age" in time:
@@ -274,7 +274,3 @@ def _date(value: Any) -> Interval | None:
         return parse_date(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     except DateError:
         return None  # reported by the dates check
-
-
-def _show(interval: Interval) -> str:
-    return interval.shown()

@@ -131,6 +131,7 @@ def test_mass_and_substance_units_convert_through_the_molar_mass() -> None:
 def test_a_dose_in_a_concentration_is_refused() -> None:
     found = only(case_text("interventions:\n  - {kind: drug, name: tocilizumab, route: intravenous, frequency: single dose, dose: {value: 400, unit: mg/dL}}\n"))
     assert_at(found, "CF305", 9, 106, "/interventions/0/dose/unit")
+    assert "mass per body surface area (`mg/m2`)" in found.hint
 
 
 def test_a_drug_dose_without_route_or_frequency_is_reported_for_care() -> None:

@@ -59,7 +59,7 @@ def _ends_before_starts(document: Document, entries: dict[str, tuple[str, dict[s
     for identifier, (pointer, _) in entries.items():
         start, end = course.start.get(identifier), course.end.get(identifier)
         if start is not None and end is not None and end.latest < start.earliest:
-            yield located(document, "CF405", f"{pointer}/end", f"`{identifier}` ends ({_show(end)}) before it starts ({_show(start)}).", "Check the start and the end against the report.")
+            yield located(document, "CF405", f"{pointer}/end", f"`{identifier}` ends ({end.shown()}) before it starts ({start.shown()}).", "Check the start and the end against the report.")
 
 
 def _timeline_order(document: Document, course: TimeCourse) -> Iterator[Diagnostic]:
@@ -69,7 +69,7 @@ def _timeline_order(document: Document, course: TimeCourse) -> Iterator[Diagnost
     for (_, before_id, before), (index, after_id, after) in zip(dated, dated[1:]):
         if after.latest < before.earliest:
             order = [identifier for _, identifier, _ in sorted(dated, key=lambda item: (item[2].earliest, item[0]))]
-            yield located(document, "CF406", f"/timeline/{index}", f"`{after_id}` ({_show(after)}) is listed after `{before_id}` ({_show(before)}), which comes later.", "List the timeline in order of time: " + ", ".join(f"`{identifier}`" for identifier in order) + ".")
+            yield located(document, "CF406", f"/timeline/{index}", f"`{after_id}` ({after.shown()}) is listed after `{before_id}` ({before.shown()}), which comes later.", "List the timeline in order of time: " + ", ".join(f"`{identifier}`" for identifier in order) + ".")
             return  # one out-of-order pair is enough: the hint gives the whole order
 
 
@@ -81,18 +81,15 @@ def _causes_and_assessments(document: Document, course: TimeCourse) -> Iterator[
         onset = course.start.get(event.get("id", "")) if isinstance(event.get("id"), str) else None
         if onset is not None and causes and all(onset.latest < course.start[cause].earliest for cause in causes):
             named = ", ".join(f"`{cause}`" for cause in causes)
-            yield located(document, "CF407", f"/follow_up/adverse_events/{index}", f"The adverse event `{event['id']}` ({_show(onset)}) is dated before {named}, named as its cause.", "Check the dates, or the intervention it is attributed to.")
+            yield located(document, "CF407", f"/follow_up/adverse_events/{index}", f"The adverse event `{event['id']}` ({onset.shown()}) is dated before {named}, named as its cause.", "Check the dates, or the intervention it is attributed to.")
     outcomes = follow_up.get("clinician_assessed")
     for index, outcome in enumerate(outcomes if isinstance(outcomes, list) else []):
         when = course.start.get(outcome.get("id", "")) if isinstance(outcome.get("id"), str) else None
         for assessed in outcome.get("assesses", []):
             given = course.start.get(assessed)
             if when is not None and given is not None and when.latest < given.earliest:
-                yield located(document, "CF408", f"/follow_up/clinician_assessed/{index}", f"The outcome `{outcome['id']}` ({_show(when)}) is dated before `{assessed}` ({_show(given)}), which it assesses.", "Check the dates of the outcome and of the intervention.")
+                yield located(document, "CF408", f"/follow_up/clinician_assessed/{index}", f"The outcome `{outcome['id']}` ({when.shown()}) is dated before `{assessed}` ({given.shown()}), which it assesses.", "Check the dates of the outcome and of the intervention.")
 
-
-def _show(interval: Interval) -> str:
-    return interval.shown()
 
 
 @check
@@ -133,12 +130,12 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
     for identifier, (pointer, mapping) in entries.items():
         when = course.start.get(identifier)
         if when is not None and when.latest < birth.earliest:
-            yield located(document, "CF410", pointer, f"`{identifier}` ({_show(when)}) is dated before the patient was born (from the age at presentation, {_show(birth)}).", "Check the date, and the patient's age.")
+            yield located(document, "CF410", pointer, f"`{identifier}` ({when.shown()}) is dated before the patient was born (from the age at presentation, {birth.shown()}).", "Check the date, and the patient's age.")
         time = mapping.get("time")
         if when is not None and isinstance(time, dict) and "age" in time:
             implied = born(when, time["age"])
             if implied is not None and not implied.overlaps(birth):
-                yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {_show(implied)}, the other at {_show(birth)}.", "Check both ages and the dates against the report.")
+                yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {implied.shown()}, the other at {birth.shown()}.", "Check both ages and the dates against the report.")
 
 
 def _birth(document: Document) -> Interval | None:

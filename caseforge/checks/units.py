@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from caseforge.checks import check, located, mappings
 from caseforge.diagnostics import Diagnostic
 from caseforge.source import Document
-from caseforge.units.analytes import Analyte, find
+from caseforge.units.analytes import Analyte, dose_kinds, dose_units, find
 from caseforge.units.conversion import convert
 from caseforge.units.kinds import kind_of
 from caseforge.units.ucum import UcumError, parse
@@ -167,15 +167,11 @@ def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnost
     try:
         kind = kind_of(code)
     except UcumError:
+        return  # reported as CF301 already
+    if any(kind.measures_the_same_as(kind_of(example)) for example in dose_units()):
         return
-    # Units of many kinds are doses (mg, mg/kg, mg/m2/d, U, [IU], 10*6/kg,
-    # mL/h); these kinds never are, and mistaking one for a dose is the slip.
-    if kind.name not in _NEVER_A_DOSE:
-        return
-    yield located(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", "A dose is a mass (`mg`), a mass per body weight or surface (`mg/kg`, `mg/m2`), a volume (`mL`), cells per kilogram (`10*6/kg`) or units (`U`, `[IU]`).")
-
-
-_NEVER_A_DOSE = frozenset({"mass concentration", "substance concentration", "number concentration", "catalytic concentration", "pressure", "temperature", "length", "area", "velocity", "acidity"})
+    examples = ", ".join(f"{dose.name} (`{dose.units[0]}`)" for dose in dose_kinds()[:7])
+    yield located(document, "CF305", pointer, f"`{code}` measures {_article(kind.name)}, which a dose cannot be.", f"A dose is one of the kinds in caseforge's dose table: {examples}, and more.")
 
 
 def _display():  # type: ignore[no-untyped-def]
