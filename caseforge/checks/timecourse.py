@@ -31,8 +31,9 @@ from caseforge.timecourse import TimeCourse, born, days_of, index_event, resolve
 _resolved: tuple[Document | None, dict[str, tuple[str, dict[str, Any]]], TimeCourse | None] = (None, {}, None)
 
 
-def _course(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], TimeCourse]:
-    """The entries with an id and their time course, resolved once per document."""
+def course_of(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], TimeCourse]:
+    """The entries with an id (id -> pointer and mapping) and their time course,
+    resolved once per document; the renderer uses it too."""
     global _resolved
     if _resolved[0] is not document:
         entries = {mapping["id"]: (pointer, mapping) for pointer, mapping in mappings(document) if isinstance(mapping.get("id"), str)}
@@ -42,7 +43,7 @@ def _course(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]], 
 
 @check
 def time_course(document: Document) -> Iterator[Diagnostic]:
-    entries, course = _course(document)
+    entries, course = course_of(document)
     for problem in course.problems:
         if problem.kind == "beyond":
             yield located(document, "CF401", problem.pointer, "This time, counted from its anchor, falls outside the calendar (years 1 to 9999).", "Check the day number or the duration against the report.")
@@ -95,7 +96,7 @@ def _causes_and_assessments(document: Document, course: TimeCourse) -> Iterator[
 @check
 def stated_durations(document: Document) -> Iterator[Diagnostic]:
     """CF412: a treatment's stated duration against its start and end."""
-    entries, course = _course(document)
+    entries, course = course_of(document)
     follow_up = document.data.get("follow_up") or {}
     index = index_event(document.data)
     if isinstance(follow_up.get("duration"), dict) and index in entries and "last_follow_up" in follow_up:
@@ -126,7 +127,7 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
     birth = _birth(document)
     if birth is None:
         return
-    entries, course = _course(document)
+    entries, course = course_of(document)
     for identifier, (pointer, mapping) in entries.items():
         when = course.start.get(identifier)
         if when is not None and when.latest < birth.earliest:
