@@ -51,6 +51,18 @@ _ALL = [
         "(the same file with its sections in place)",
     ),
     Code(
+        "CF003", "config-invalid", _S, _E,
+        "The caseforge configuration has a mistake.",
+        "Settings are read from `caseforge.toml`, or from the `[tool.caseforge]` table of "
+        "`pyproject.toml`, in the current folder or the nearest folder above it. A setting "
+        "caseforge does not know, a value of the wrong kind, or a code that does not exist "
+        "is refused rather than ignored, so that a typo cannot silently switch a check off "
+        "or leave it on. The position is that of the setting in the configuration file.",
+        "Correct the setting at this line; the hint says what is expected.",
+        "strict = yes\n\n[severity]\nCF406 = \"warn\"",
+        "strict = true\n\n[severity]\nCF406 = \"warning\"",
+    ),
+    Code(
         "CF101", "not-utf8", _S, _E,
         "The file is not UTF-8 text.",
         "Case files are UTF-8, the encoding every current editor uses. A file saved in "
@@ -372,6 +384,64 @@ _ALL = [
         "Add `route` and `frequency` as the report gives them; if it does not, say so in `notes`.",
         "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}",
         "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}\n  route: intravenous\n  frequency: single dose",
+    ),
+    Code(
+        "CF502", "care-item-missing", Category.CARE, Severity.WARNING,
+        "An element of the reporting checklist (CARE, or the profile's) is not in the case.",
+        "Journals ask for every CARE element, and editors check them one by one. When the "
+        "case has nothing for an element, it is reported with the element's id (\"CARE 8b\") "
+        "and where to write it. If the element does not apply to this case, say so: mark the "
+        "field `{status: not_applicable, reason: ...}`, or, for an element with no field of its "
+        "own (9c, changes to the treatment), add an entry to `checklist`. A field marked "
+        "`not_reported` records that the published report lacks the element; it is not "
+        "reported again, except with `--strict`, which a submission uses.",
+        "Write the element where the hint says, or mark it not applicable with a reason.",
+        "discussion:\n  literature: Earlier reports describe ... [@smith2020]",
+        "discussion:\n  literature: Earlier reports describe ... [@smith2020]\n"
+        "  strengths_limitations: The diagnosis rests on one biopsy; ...",
+    ),
+    Code(
+        "CF503", "care-item-partial", Category.CARE, Severity.WARNING,
+        "An element of the reporting checklist is only partly in the case.",
+        "Some elements ask for several things: a timeline covering presentation, diagnosis, "
+        "intervention and follow-up; tests with their time and reference range; the history "
+        "in four parts. The message names what is missing.",
+        "Add what the message names.",
+        "history:\n  medical: Type 2 diabetes since 2010.",
+        "history:\n  medical: Type 2 diabetes since 2010.\n  family: Not contributory.\n"
+        "  psychosocial: Retired teacher, lives with her husband.\n"
+        "  genetic: {status: not_applicable, reason: No genetic testing was indicated.}",
+    ),
+    Code(
+        "CF504", "consent-not-recorded", Category.CARE, _E,
+        "The case does not record consent to publish it.",
+        "A case report is published only with the consent of the patient, or of a parent, "
+        "guardian or next of kin, or with an ethics committee's waiver. Under every profile a "
+        "case without it is an error, and the site never publishes it.",
+        "Record the consent as the report states it: `consent: {status: obtained, given_by: patient}`.",
+        "consent:\n  status: not_reported",
+        "consent:\n  status: obtained\n  given_by: guardian",
+    ),
+    Code(
+        "CF505", "checklist-statement-contradicted", Category.CARE, Severity.WARNING,
+        "`checklist` marks an element as not reported or not applicable, but the case reports it.",
+        "A statement in `checklist` is for elements the case has no field for. When the "
+        "case does have the element, the statement is out of date and the checklist a "
+        "journal receives would contradict the report.",
+        "Remove the entry from `checklist`, or remove the element from the case.",
+        "checklist:\n  - {item: 9c, status: not_applicable, reason: No change.}\n"
+        "interventions:\n  - {kind: drug, name: imatinib, changes: [{change: dose halved, reason: neutropenia}]}",
+        "interventions:\n  - {kind: drug, name: imatinib, changes: [{change: dose halved, reason: neutropenia}]}",
+    ),
+    Code(
+        "CF506", "profile-rule", Category.CARE, Severity.WARNING,
+        "The case breaks a rule of the chosen journal or guideline profile.",
+        "Journals add rules to CARE: BMJ Case Reports, for one, limits the number of authors. "
+        "The profile is chosen with `--profile` or in the project's configuration; each "
+        "profile's rules and their sources are listed in the profiles reference.",
+        "Change the case as the message says, or check that the profile is the one you meant.",
+        "authors: [{name: A}, {name: B}, {name: C}, {name: D}, {name: E}]  # bmj-case-reports",
+        "authors: [{name: A}, {name: B}, {name: C}, {name: D}]",
     ),
     Code(
         "CF701", "duplicate-id", _R, _E,

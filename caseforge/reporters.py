@@ -58,6 +58,7 @@ def summary(reports: Sequence[FileReport]) -> str:
 
 def text(reports: Sequence[FileReport], colour: bool = False) -> str:
     lines = [format_diagnostic(item, colour) for report in reports for item in report.diagnostics]
+    lines.extend(f"{report.path}: {report.care.line()}" for report in reports if report.care is not None)
     lines.append(summary(reports))
     return "\n".join(lines) + "\n"
 
@@ -79,6 +80,7 @@ def as_json(reports: Sequence[FileReport]) -> str:
                 "readable": report.readable,
                 "valid": not report.has_errors,
                 "counts": _counts(report.diagnostics),
+                "care": report.care.as_dict() if report.care is not None else None,
                 "diagnostics": [item.as_dict() for item in report.diagnostics],
             }
             for report in reports

@@ -13,6 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
+from caseforge.care.assess import Score
+from caseforge.config import Settings, adjust
 from caseforge.diagnostics import Diagnostic, Severity, make
 from caseforge.source import Document, load
 
@@ -31,6 +33,8 @@ class FileReport:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     readable: bool = True
+    # The CARE completeness, for a file whose structure could be judged.
+    care: Score | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for item in self.diagnostics if item.severity is severity)
@@ -68,37 +72,57 @@ def _cases_in(folder: str) -> list[str]:
     return sorted(files)
 
 
-def validate_file(path: str) -> FileReport:
-    """Every diagnostic for one case file, sorted by position."""
+def validate_file(path: str, settings: Settings | None = None) -> FileReport:
+    """Every diagnostic for one case file, sorted by position, as the
+    project's settings want them, and its CARE completeness."""
+    settings = settings or Settings()
     document, problems = load(path)
     if document is None:
         readable = not any(item.code == "CF001" for item in problems)
-        return FileReport(path, problems, readable)
-    return FileReport(path, validate_document(document))
+        return FileReport(path, adjust(settings, path, problems), readable)
+    found, score = check_document(document, settings.profile, settings.strict)
+    return FileReport(path, adjust(settings, path, found), care=score)
 
 
 def validate_document(document: Document) -> list[Diagnostic]:
-    """The stages after reading: structure, then the checks on a sound structure."""
+    """The diagnostics of a document without the completeness check (for
+    tests and tools that judge structure and content only)."""
+    return check_document(document, None)[0]
+
+
+def check_document(document: Document, profile: str | None, strict: bool = False) -> tuple[list[Diagnostic], Score | None]:
+    """The stages after reading: structure, then the checks on a sound
+    structure, then completeness against ``profile`` (none: not judged)."""
     from caseforge import schema
     from caseforge.checks import run_all
 
     found = list(islice(schema.check(document), MAX_DIAGNOSTICS + 1))
+    score = None
     if not found:
         found = list(islice(run_all(document), MAX_DIAGNOSTICS + 1))
+        if profile is not None:
+            from caseforge.care.assess import assess
+            from caseforge.care.profiles import get
+            from caseforge.checks.care import completeness
+
+            assessment = assess(document, get(profile))
+            score = assessment.score()
+            found.extend(completeness(document, assessment, strict))
     found.sort(key=Diagnostic.sort_key)
     if len(found) > MAX_DIAGNOSTICS:
         del found[MAX_DIAGNOSTICS:]
         found.append(make("CF002", document.path, f"Stopped after {MAX_DIAGNOSTICS} problems; there are more.", hint="Fix these and run caseforge again."))
-    return found
+    return found, score
 
 
-def validate_files(paths: list[str], jobs: int | None = None) -> list[FileReport]:
+def validate_files(paths: list[str], jobs: int | None = None, settings: Settings | None = None) -> list[FileReport]:
     """Reports for many files, in the order given."""
+    settings = settings or Settings()
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
-        return [validate_file(path) for path in paths]
+        return [validate_file(path, settings) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(paths) // (jobs * 4))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(validate_file, paths, chunksize=chunk))
+        return list(pool.map(validate_file, paths, [settings] * len(paths), chunksize=chunk))

@@ -31,6 +31,10 @@ MINIMAL_SECTIONS = {
 }
 MINIMAL_CASE = "\n".join(MINIMAL_SECTIONS.values()) + "\n"
 
+# A small invented case that meets every CARE 2016 element, with no diagnostic at all.
+COMPLETE_CASE_FILE = REPO / "tests" / "data" / "complete-case.yaml"
+COMPLETE_CASE = COMPLETE_CASE_FILE.read_text(encoding="utf-8")
+
 
 def case_text(extra: str = "", **sections: str | None) -> str:
     """The minimal case, with sections replaced (``None`` drops one) and

@@ -27,13 +27,16 @@ def test_example_validates_with_no_errors(path: Path) -> None:
 
 
 def test_the_examples_warn_only_about_what_their_reports_lack() -> None:
-    """Both reports omit some routes and frequencies (CARE 9b); the brucellosis
-    report prints haemoglobin as 7.9 mg/dL, a unit slip the check must catch."""
-    seed = validate_file(str(SEED)).diagnostics
-    assert {item.code for item in seed} == {"CF501"}
-    child = validate_file(str(CASES / "paediatric-brucellosis.yaml")).diagnostics
-    assert {item.code for item in child} == {"CF501", "CF304"}
-    (slip,) = [item for item in child if item.code == "CF304"]
+    """Both reports omit some routes, frequencies and doses (CARE 9b) and
+    other CARE elements; the brucellosis report prints haemoglobin as
+    7.9 mg/dL, a unit slip the check must catch."""
+    seed = validate_file(str(SEED))
+    assert {item.code for item in seed.diagnostics} == {"CF501", "CF502", "CF503"}
+    assert seed.care is not None and seed.care.line() == "CARE 2016 17/30: missing 3a, 3b, 3c, 3d, 5d, 8b, 9c, 12; partly 1, 5c, 8a, 9b, 10a"
+    child = validate_file(str(CASES / "paediatric-brucellosis.yaml"))
+    assert {item.code for item in child.diagnostics} == {"CF501", "CF502", "CF503", "CF304"}
+    assert child.care is not None and child.care.line() == "CARE 2016 20/30: missing 5d, 10b, 10c, 10d, 11a, 12; partly 5c, 8a, 9b, 10a"
+    (slip,) = [item for item in child.diagnostics if item.code == "CF304"]
     assert slip.message.startswith("Haemoglobin of 7.9 mg/dL is outside what is possible")
     assert "7.9 g/dL would be possible" in slip.hint
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINIMAL_CASE, run_caseforge
+from helpers import COMPLETE_CASE, MINIMAL_CASE, run_caseforge
 
 BROKEN = MINIMAL_CASE.replace("sex: female", "sex: F")
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    (tmp_path / "good.yaml").write_text(COMPLETE_CASE)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "bad.yml").write_text(BROKEN)
     (tmp_path / "notes.txt").write_text("not a case")
@@ -22,10 +22,10 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_valid_file_exits_0_with_summary(tmp_path: Path) -> None:
-    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    (tmp_path / "good.yaml").write_text(COMPLETE_CASE)
     result = run_caseforge("validate", "good.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "Checked 1 file: no problems found.\n"
+    assert result.stdout == "good.yaml: CARE 2016 30/30: complete\nChecked 1 file: no problems found.\n"
 
 
 def test_error_exits_1_with_located_line_and_hint(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_folder_means_every_yaml_below_it_in_sorted_order(folder: Path) -> None:
 
 def test_no_path_means_the_cases_folder(folder: Path) -> None:
     (folder / "cases").mkdir()
-    (folder / "cases" / "one.yaml").write_text(MINIMAL_CASE)
+    (folder / "cases" / "one.yaml").write_text(COMPLETE_CASE)
     result = run_caseforge("validate", cwd=folder)
     assert result.returncode == 0
     assert "Checked 1 file" in result.stdout
@@ -76,7 +76,7 @@ def test_folder_without_cases_exits_2(tmp_path: Path) -> None:
 
 def test_folder_without_cases_is_reported_in_json_too(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    (tmp_path / "good.yaml").write_text(MINIMAL_CASE)
+    (tmp_path / "good.yaml").write_text(COMPLETE_CASE)
     result = run_caseforge("validate", "--format", "json", "empty", "good.yaml", cwd=tmp_path)
     report = json.loads(result.stdout)
     assert [(entry["path"], entry["readable"]) for entry in report["files"]] == [("empty", False), ("good.yaml", True)]
@@ -107,7 +107,9 @@ def test_json_document_shape(folder: Path) -> None:
     assert report["tool"] == "caseforge" and report["format"] == 1
     assert report["counts"] == {"files": 2, "files_with_errors": 1, "error": 1, "warning": 0, "info": 0}
     good, bad = report["files"]
-    assert good == {"path": "good.yaml", "readable": True, "valid": True, "counts": {"error": 0, "warning": 0, "info": 0}, "diagnostics": []}
+    care = {"profile": "care-2016", "met": 30, "items": 30, "missing": [], "partial": [], "not_applicable": ["5d"]}
+    assert good == {"path": "good.yaml", "readable": True, "valid": True, "counts": {"error": 0, "warning": 0, "info": 0}, "care": care, "diagnostics": []}
+    assert bad["care"] is None, "a case whose structure is wrong is not judged for completeness"
     (diagnostic,) = bad["diagnostics"]
     assert diagnostic == {
         "file": "sub/bad.yml",
@@ -162,7 +164,7 @@ def test_many_files_in_parallel_keep_their_order(tmp_path: Path) -> None:
     names = []
     for index in range(60):
         name = f"case-{index:03}.yaml"
-        (tmp_path / name).write_text(BROKEN if index % 7 == 0 else MINIMAL_CASE)
+        (tmp_path / name).write_text(BROKEN if index % 7 == 0 else COMPLETE_CASE)
         names.append(name)
     result = run_caseforge("validate", "--format", "json", "--jobs", "2", ".", cwd=tmp_path)
     report = json.loads(result.stdout)

@@ -1,0 +1,1 @@
+"""CARE completeness: each item of a reporting guideline judged against a case."""

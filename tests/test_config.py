@@ -1,0 +1,310 @@
+"""The project configuration: where it is found, what a mistake in it says, what it changes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from caseforge.care.profiles import DEFAULT, NAMES
+from caseforge.codes import CODES
+from caseforge.config import ConfigError, Settings, adjust, find, load
+from caseforge.diagnostics import Category, Diagnostic, Severity, make
+
+# A profile other than the default, whichever the package has.
+OTHER = next(name for name in NAMES if name != DEFAULT)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def problems(folder: Path, name: str, text: str) -> list[Diagnostic]:
+    write(folder, name, text)
+    with pytest.raises(ConfigError) as raised:
+        load(folder)
+    return raised.value.diagnostics
+
+
+def problem(folder: Path, text: str, name: str = "caseforge.toml") -> Diagnostic:
+    found = problems(folder, name, text)
+    assert len(found) == 1, [item.message for item in found]
+    return found[0]
+
+
+# --- Finding the file -------------------------------------------------------
+
+
+def test_the_file_is_found_in_a_folder_above(tmp_path: Path) -> None:
+    config = write(tmp_path, "caseforge.toml", "strict = true\n")
+    inner = tmp_path / "cases" / "2024"
+    inner.mkdir(parents=True)
+    assert find(inner) == config
+    settings = load(inner)
+    assert settings.strict and settings.root == tmp_path and settings.path == config
+
+
+def test_the_nearest_file_wins(tmp_path: Path) -> None:
+    write(tmp_path, "caseforge.toml", "strict = true\n")
+    near = write(tmp_path, "cases/caseforge.toml", "strict = false\n")
+    assert find(tmp_path / "cases") == near
+
+
+def test_caseforge_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", f'[tool.caseforge]\nprofile = "{DEFAULT}"\n')
+    own = write(tmp_path, "caseforge.toml", f'profile = "{OTHER}"\n')
+    assert find(tmp_path) == own
+    assert load(tmp_path).profile == OTHER
+
+
+def test_a_pyproject_without_a_caseforge_table_is_passed_over(tmp_path: Path) -> None:
+    above = write(tmp_path, "caseforge.toml", "strict = true\n")
+    write(tmp_path, "project/pyproject.toml", '[project]\nname = "site"\n\n[tool.ruff]\nline-length = 100\n')
+    assert find(tmp_path / "project") == above
+
+
+def test_settings_are_read_from_pyproject(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", f"""
+        [project]
+        name = "site"
+
+        [tool.caseforge]
+        profile = "{OTHER}"
+        strict = true
+
+        [tool.caseforge.severity]
+        CF406 = "error"
+        CF409 = "off"
+
+        [tool.caseforge.per-file-ignores]
+        "cases/legacy/**" = ["CF501"]
+    """)
+    settings = load(tmp_path)
+    assert settings.profile == OTHER and settings.strict
+    assert settings.severity == {"CF406": Severity.ERROR, "CF409": None}
+    assert settings.ignores == (("cases/legacy/**", frozenset({"CF501"})),)
+    assert settings.root == tmp_path
+
+
+def test_a_broken_pyproject_that_configures_caseforge_is_reported(tmp_path: Path) -> None:
+    found = problem(tmp_path, '[tool.caseforge]\nstrict = yes\n', name="pyproject.toml")
+    assert (found.line, found.column) == (2, 10)
+
+
+def test_without_a_file_the_defaults_hold(tmp_path: Path) -> None:
+    assert find(tmp_path) is None
+    settings = load(tmp_path)
+    assert settings == Settings()
+    assert settings.profile == DEFAULT and not settings.strict and settings.root is None
+
+
+def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "caseforge.toml", "# nothing yet\n")
+    settings = load(tmp_path)
+    assert (settings.profile, settings.strict, settings.severity, settings.ignores) == (DEFAULT, False, {}, ())
+
+
+# --- Mistakes: each a located CF003 with a hint -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message", "hint"),
+    [
+        pytest.param("strict = yes\n", 1, 10, "The configuration is not valid TOML: invalid value.", "quotes", id="syntax"),
+        pytest.param('profile = "care-2016\n', 1, 21, "not valid TOML", "not closed on its line", id="unclosed-quote"),
+        pytest.param('strict = true\nseverity = {CF406 = "error"}\nprofile = """care', 3, 18, "not valid TOML: unterminated string", "not closed", id="syntax-at-end"),
+        pytest.param("strict = true\nstrict = false\n", 2, 15, "not valid TOML", "twice", id="syntax-duplicate"),
+        pytest.param('strict = true\nper_file_ignores = {}\n', 2, 1, "`per_file_ignores` is not a setting caseforge knows.", "Did you mean `per-file-ignores`?", id="unknown-key"),
+        pytest.param("[severty]\nCF406 = \"error\"\n", 1, 2, "`severty` is not a setting", "Did you mean `severity`?", id="unknown-table"),
+        pytest.param('strict = "yes"\n', 1, 1, '`strict` must be true or false, not "yes".', "without quotes", id="wrong-type"),
+        pytest.param("strict = true\n\nprofile = 2016\n", 3, 1, "`profile` must be one of the profiles caseforge knows, not 2016.", '"care-2016"', id="profile-type"),
+        pytest.param('profile = "care2016"\n', 1, 1, 'not "care2016".', 'Did you mean "care-2016"?', id="unknown-profile"),
+        pytest.param('severity = "high"\n', 1, 1, "`severity` must be a table of codes and levels", "[severity]", id="severity-type"),
+        pytest.param('[severity]\nCF406 = "error"\nCF4O6 = "off"\n', 3, 1, "`CF4O6` is not a caseforge code.", "Did you mean `CF406`?", id="unknown-code"),
+        pytest.param('[severity]\ntimeline-order = "error"\n', 2, 1, "`timeline-order` is not a caseforge code.", "`timeline-order` is the name of CF406", id="name-for-code"),
+        pytest.param('[severity]\nCF406 = "warn"\n', 2, 1, '`CF406` must be "error", "warning", "info" or "off", not "warn".', 'Did you mean "warning"?', id="unknown-level"),
+        pytest.param("[severity]\nCF406 = false\n", 2, 1, "not false.", 'CF406 = "error"', id="level-type"),
+        pytest.param('[per-file-ignores]\n"cases/**" = ["CF406", "CF999"]\n', 2, 24, "`CF999` is not a caseforge code.", "Did you mean", id="unknown-ignored-code"),
+        pytest.param('[per-file-ignores]\n"*.yaml" = ["ALL"]\n', 2, 13, "`ALL` is not a caseforge code.", "CF and three digits", id="no-close-code"),
+        pytest.param('[per-file-ignores]\n"cases/**" = [\n  "CF406",\n  "CF40",\n]\n', 4, 3, "`CF40` is not a caseforge code.", "Did you mean", id="code-in-long-list"),
+        pytest.param('[per-file-ignores]\n"cases/**" = "CF406"\n', 2, 1, '`"cases/**"` in `per-file-ignores` must be a list of codes, not "CF406".', '"cases/**" = ["CF406"]', id="ignores-not-a-list"),
+        pytest.param('severity = {CF406 = "error", CF409 = "of"}\n', 1, 30, "not \"of\".", 'Did you mean "off"?', id="inline-table"),
+        pytest.param('[per-file-ignores]\n"*.yaml" = ["CF001"]\n', 2, 13, "`CF001` cannot be switched off or changed", "Remove CF001", id="cf001-not-ignorable"),
+        pytest.param('[severity]\nCF003 = "off"\n', 2, 1, "`CF003` cannot be switched off or changed", "Remove CF003", id="cf003-not-silenced"),
+    ],
+)
+def test_a_mistake_is_located_and_explained(tmp_path: Path, text: str, line: int, column: int, message: str, hint: str) -> None:
+    found = problem(tmp_path, text)
+    assert (found.code, found.severity, found.category) == ("CF003", Severity.ERROR, Category.SYNTAX)
+    assert (found.line, found.column) == (line, column), found
+    assert message in found.message and found.message.endswith(".")
+    assert found.hint and hint in found.hint, found.hint
+    assert Path(found.file).name == "caseforge.toml"
+
+
+def test_a_key_is_located_in_its_own_table(tmp_path: Path) -> None:
+    # `strict` of another tool's table comes first; caseforge's is the one meant.
+    found = problem(tmp_path, """
+        [tool.mypy]
+        strict = true
+
+        [tool.caseforge]
+        strict = "yes"
+    """, name="pyproject.toml")
+    assert (found.line, found.column, found.pointer) == (5, 1, "/tool/caseforge/strict")
+
+
+def test_a_code_is_located_in_its_own_table(tmp_path: Path) -> None:
+    found = problem(tmp_path, """
+        [per-file-ignores]
+        "drafts/**" = ["CF406"]
+
+        [severity]
+        CF406 = "warn"
+    """)
+    assert (found.line, found.column, found.pointer) == (5, 1, "/severity/CF406")
+
+
+def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
+    found = problems(tmp_path, "caseforge.toml", """
+        profile = "care"
+        strict = 1
+        colour = "auto"
+
+        [severity]
+        CF406 = "loud"
+    """)
+    assert sorted((item.line, item.column) for item in found) == [(1, 1), (2, 1), (3, 1), (6, 1)]
+
+
+def test_a_wrong_caseforge_table_in_pyproject_is_reported(tmp_path: Path) -> None:
+    found = problem(tmp_path, '[tool]\ncaseforge = "strict"\n', name="pyproject.toml")
+    assert (found.line, found.column, found.pointer) == (2, 1, "/tool/caseforge")
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "caseforge.toml").write_bytes(b'strict = true\nprofile = "caf\xe9"\n')
+    with pytest.raises(ConfigError) as raised:
+        load(tmp_path)
+    (found,) = raised.value.diagnostics
+    assert (found.code, found.line) == ("CF003", 2) and "UTF-8" in found.message
+
+
+def test_config_invalid_is_a_documented_code() -> None:
+    entry = CODES["CF003"]
+    assert (entry.name, entry.category, entry.severity) == ("config-invalid", Category.SYNTAX, Severity.ERROR)
+    assert "caseforge.toml" in entry.explanation and "[tool.caseforge]" in entry.explanation
+
+
+# --- What the settings change -----------------------------------------------
+
+
+def report(code: str, file: str = "case.yaml") -> Diagnostic:
+    return make(code, file, "A finding.")
+
+
+def settings_of(folder: Path, text: str) -> Settings:
+    write(folder, "caseforge.toml", text)
+    return load(folder)
+
+
+def kept(settings: Settings, path: str, *codes: str) -> list[tuple[str, str]]:
+    return [(item.code, item.severity.value) for item in adjust(settings, path, [report(code, path) for code in codes])]
+
+
+GLOBS = """
+    [per-file-ignores]
+    "cases/legacy/**" = ["CF406"]
+    "*.yaml" = ["CF409"]
+    "**/draft-*.yaml" = ["CF501"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    [
+        ("cases/legacy/a.yaml", {"CF406"}),
+        ("cases/legacy/1990s/b.yaml", {"CF406"}),
+        ("cases/legacy-new/a.yaml", set()),
+        ("cases/a.yaml", set()),
+        ("top.yaml", {"CF409"}),
+        ("draft-1.yaml", {"CF409", "CF501"}),
+        ("cases/2024/draft-1.yaml", {"CF501"}),
+        ("cases/legacy/draft-x.yaml", {"CF406", "CF501"}),
+        ("cases/2024/final-draft-1.yaml", set()),
+    ],
+)
+def test_per_file_ignores_match_globs_from_the_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, ignored: set[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = settings_of(tmp_path, GLOBS)
+    remaining = {code for code, _ in kept(settings, path, "CF406", "CF409", "CF501")}
+    assert {"CF406", "CF409", "CF501"} - remaining == ignored
+
+
+def test_a_path_is_taken_from_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_of(tmp_path, GLOBS)
+    (tmp_path / "cases").mkdir()
+    monkeypatch.chdir(tmp_path / "cases")
+    assert kept(settings, "legacy/a.yaml", "CF406") == []
+    assert kept(settings, "./legacy/../legacy/a.yaml", "CF406") == []
+    assert kept(settings, "a.yaml", "CF406", "CF409") == [("CF406", "warning"), ("CF409", "warning")]
+    assert kept(settings, str(tmp_path / "cases/legacy/a.yaml"), "CF406") == []
+
+
+def test_a_file_outside_the_config_folder_is_not_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_of(tmp_path / "project", GLOBS)
+    monkeypatch.chdir(tmp_path)
+    assert kept(settings, "elsewhere.yaml", "CF409") == [("CF409", "warning")]
+
+
+def test_a_severity_replaces_the_codes_own(tmp_path: Path) -> None:
+    settings = settings_of(tmp_path, '[severity]\nCF406 = "error"\nCF701 = "warning"\nCF302 = "info"\n')
+    assert kept(settings, "a.yaml", "CF406", "CF701", "CF302", "CF409") == [
+        ("CF406", "error"), ("CF701", "warning"), ("CF302", "info"), ("CF409", "warning"),
+    ]
+
+
+def test_a_code_set_off_is_not_reported(tmp_path: Path) -> None:
+    settings = settings_of(tmp_path, '[severity]\nCF409 = "off"\n')
+    assert kept(settings, "a.yaml", "CF409", "CF406") == [("CF406", "warning")]
+
+
+def test_strict_makes_care_warnings_errors(tmp_path: Path) -> None:
+    settings = settings_of(tmp_path, "strict = true\n")
+    # CF501 is a CARE warning; CF406 is a warning of the dates family.
+    assert kept(settings, "a.yaml", "CF501", "CF406") == [("CF501", "error"), ("CF406", "warning")]
+
+
+def test_an_explicit_severity_wins_over_strict(tmp_path: Path) -> None:
+    settings = settings_of(tmp_path, 'strict = true\n\n[severity]\nCF501 = "info"\n')
+    assert kept(settings, "a.yaml", "CF501") == [("CF501", "info")]
+
+
+def test_without_strict_care_warnings_stay_warnings(tmp_path: Path) -> None:
+    assert kept(settings_of(tmp_path, f'profile = "{DEFAULT}"\n'), "a.yaml", "CF501") == [("CF501", "warning")]
+
+
+def test_an_unreadable_file_and_the_config_itself_cannot_be_silenced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Settings built in code, past load()'s refusal: adjust() still keeps them.
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(
+        strict=True,
+        severity={"CF001": None, "CF003": Severity.INFO},
+        ignores=(("**", frozenset({"CF001", "CF003", "CF406"})),),
+        root=tmp_path,
+    )
+    assert kept(settings, "gone.yaml", "CF001", "CF003", "CF406") == [("CF001", "error"), ("CF003", "error")]
+
+
+def test_adjust_keeps_everything_else_of_a_diagnostic(tmp_path: Path) -> None:
+    settings = settings_of(tmp_path, '[severity]\nCF406 = "error"\n')
+    original = make("CF406", "a.yaml", "Out of order.", pointer="/timeline/2", line=14, column=5)
+    (changed,) = adjust(settings, "a.yaml", [original])
+    assert changed.severity is Severity.ERROR
+    assert (changed.file, changed.message, changed.pointer, changed.line, changed.column, changed.hint) == (
+        original.file, original.message, original.pointer, original.line, original.column, original.hint,
+    )
