@@ -165,6 +165,33 @@ def _write_atomically(path: str, text: str) -> None:
         raise
 
 
+@main.command(short_help="List the checklist profiles, or show how one judges each element.")
+@click.argument("name", required=False)
+def profiles(name: str | None) -> None:
+    """Without NAME, list the profiles a case can be judged against. With
+    NAME, show each of its elements: what it asks for, where a case writes
+    it, and the rule caseforge applies; then the profile's own rules."""
+    from caseforge.care.profiles import NAMES, PROFILES
+
+    if name is None:
+        width = max(map(len, NAMES))
+        for profile in PROFILES.values():
+            click.echo(f"{profile.name:<{width}}  {profile.summary}")
+        return
+    if name not in PROFILES:
+        from caseforge.suggest import closest
+
+        guess = closest(name, NAMES)
+        raise click.BadParameter(f"there is no profile `{name}`{f'; did you mean `{guess}`?' if guess else '.'} Profiles: {', '.join(NAMES)}.", param_hint="NAME")
+    profile = PROFILES[name]
+    click.echo(f"{profile.title}: {profile.summary}\n")
+    for item in profile.items:
+        needed = " Not applicable is not accepted." if item.id in profile.required else ""
+        click.echo(f"{item.id:>10}  {item.topic}: {item.asks}\n{'':>10}  Field: {item.field}. Judged: {item.criterion}{needed}")
+    for rule in profile.rules:
+        click.echo(f"{'rule':>10}  {rule.text}")
+
+
 @main.command(short_help="Explain unit codes and suggest the UCUM code for what authors write.")
 @click.argument("codes", nargs=-1, required=True)
 @click.option(

@@ -27,7 +27,7 @@ def check(function: Check) -> Check:
 
 def run_all(document: Document) -> Iterator[Diagnostic]:
     """Every registered check's diagnostics for one document, lazily."""
-    from caseforge.checks import dates, references, timecourse, units  # noqa: F401  (registers their checks)
+    from caseforge.checks import care, dates, references, timecourse, units  # noqa: F401  (registers their checks)
 
     for function in REGISTRY:
         yield from function(document)

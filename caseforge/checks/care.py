@@ -14,7 +14,7 @@ from typing import Iterator
 from caseforge.care.assess import Assessment, Result
 from caseforge.care.items import Status
 from caseforge.checks import check, located
-from caseforge.diagnostics import Diagnostic
+from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document
 
 
@@ -56,7 +56,7 @@ def _element(document: Document, name: str, result: Result, strict: bool) -> Ite
             yield located(document, "CF502", where, f"{label} is marked not reported ({finding.reason}); a submission needs it.", f"Write `{item.field}`: {item.asks[0].lower()}{item.asks[1:]}")
         else:
             detail = f": {finding.gap}" if finding.gap else ""
-            yield located(document, "CF502", item.pointer, f"{label} is not reported{detail}.", f"Add `{item.field}`: {item.asks[0].lower()}{item.asks[1:]} {_how_to_mark(item.id, item.field)}")
+            yield _where_it_belongs(document, "CF502", item.pointer, f"{label} is not reported{detail}.", f"Add `{item.field}`: {item.asks[0].lower()}{item.asks[1:]} {_how_to_mark(item.id, item.field)}")
 
 
 # Elements whose own field takes `{status: not_applicable, reason}`; the
@@ -70,16 +70,35 @@ def _how_to_mark(item_id: str, field: str) -> str:
     return f"If it does not apply to this case, add `- {{item: {item_id}, status: not_applicable, reason: ...}}` to `checklist`."
 
 
+def _where_it_belongs(document: Document, code: str, pointer: str, message: str, hint: str) -> Diagnostic:
+    """A diagnostic about something absent, at the key of the section it
+    belongs in (`diagnostic_assessment:`), or at the top of the file."""
+    parts = pointer.strip("/").split("/")
+    while parts and _value(document, parts) is None:
+        parts.pop()
+    line, column = document.key_position("/" + "/".join(parts)) if parts else (1, 1)
+    return make(code, document.path, message, hint=hint, pointer=pointer, line=line, column=column)
+
+
+def _value(document: Document, tokens: list[str]) -> object:
+    node: object = document.data
+    for token in tokens:
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 def _marked_at(document: Document, pointer: str) -> str:
     """The field or section that carries the author's mark."""
     parts = pointer.strip("/").split("/")
     for depth in range(len(parts), 0, -1):
-        candidate = "/" + "/".join(parts[:depth])
-        node: object = document.data
-        for token in parts[:depth]:
-            node = node.get(token) if isinstance(node, dict) else None
+        node = _value(document, parts[:depth])
         if isinstance(node, dict) and "status" in node:
-            return candidate
+            return "/" + "/".join(parts[:depth])
     return pointer
 
 
