@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from caseforge.care.assess import Assessment, Result
-from caseforge.care.items import Status
+from caseforge.care.items import Case, Status
 from caseforge.checks import check, located
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document
@@ -81,15 +81,7 @@ def _where_it_belongs(document: Document, code: str, pointer: str, message: str,
 
 
 def _value(document: Document, tokens: list[str]) -> object:
-    node: object = document.data
-    for token in tokens:
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    return Case(document).get("/" + "/".join(tokens))
 
 
 def _marked_at(document: Document, pointer: str) -> str:
