@@ -172,3 +172,14 @@ def test_profiles_lists_each_and_explains_one_element_by_element() -> None:
     assert "rule  At most four authors." in bmj
     wrong = run_caseforge("profiles", "scare")
     assert wrong.returncode == 2 and "scare-2023" in wrong.stderr
+
+
+def test_the_profiles_page_documents_every_profile_and_rule() -> None:
+    from caseforge.care.profiles import PROFILES
+    from helpers import REPO
+
+    page = (REPO / "site" / "reference" / "profiles.md").read_text()
+    for profile in PROFILES.values():
+        assert f"## {profile.name}" in page, profile.name
+        for rule in profile.rules:
+            assert f"`{rule.id}`" in page, (profile.name, rule.id)
