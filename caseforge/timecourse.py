@@ -43,16 +43,20 @@ class TimeCourse:
         as the range the case allows: (7, 7) is "Day +7"; None if unknown.
 
         Two entries on one chain of anchors are counted along the chain, so a
-        case reads "Day +14" without any calendar date; otherwise both must be
-        dated, and the range is as wide as their dates are imprecise.
+        case reads "Day +14" without any calendar date; two dated entries are
+        counted by their dates, as precisely as the dates are; when both
+        ways hold, the narrower range they share is given.
         """
         here, zero = self.offset.get(identifier), self.offset.get(index)
-        if here is not None and zero is not None and here[0] == zero[0]:
-            return here[1] - zero[2], here[2] - zero[1]
+        chain = (here[1] - zero[2], here[2] - zero[1]) if here is not None and zero is not None and here[0] == zero[0] else None
         start, when = self.start.get(index), self.start.get(identifier)
-        if start is None or when is None:
-            return None
-        return (when.earliest - start.latest).days, (when.latest - start.earliest).days
+        dates = ((when.earliest - start.latest).days, (when.latest - start.earliest).days) if start is not None and when is not None else None
+        if chain is not None and dates is not None:
+            # Both hold; each may be the more precise ("P1Y after" is 337 to
+            # 372 days, two exact dates are one number).
+            low, high = max(chain[0], dates[0]), min(chain[1], dates[1])
+            return (low, high) if low <= high else chain
+        return chain or dates
 
     def ordered(self, entries: dict[str, Any]) -> list[str]:
         """The entries in time order, for a timeline: dated ones by date, the

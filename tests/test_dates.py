@@ -261,3 +261,11 @@ def test_a_time_given_only_as_an_age_is_placed_from_birth() -> None:
     course = resolve({m["id"]: (p, m) for p, m in mappings(document) if "id" in m}, birth)
     placed = course.start["first-fit"]
     assert placed.earliest.year == 1960 and placed.latest.year == 1962
+
+
+def test_days_from_takes_the_narrower_of_the_chain_and_the_dates() -> None:
+    course = _course(timeline(
+        "{id: zero, kind: diagnosis, summary: s, time: 2020-01-01}",
+        "{id: later, kind: follow_up, summary: s, time: {after: P1Y, of: zero, date: 2021-01-01}}",
+    ))
+    assert course.days_from("zero", "later") == (366, 366)
