@@ -1,0 +1,394 @@
+"""The timeline of a case page: one SVG element per event with a known day,
+lanes, bars for courses, undated events in the table only, readable ticks,
+and case text escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from caseforge.render.timeline import LANES, Timeline, timeline
+from caseforge.source import Document, load, loads
+from helpers import CASES, REPO, case_text
+
+SVG = "{http://www.w3.org/2000/svg}"
+EXAMPLES = sorted(CASES.glob("*.yaml"))
+SEED = CASES / "donor-car-t-extramedullary-relapse.yaml"
+
+
+def document(text: str) -> Document:
+    found, problems = loads(text.encode("utf-8"), "case.yaml")
+    assert found is not None, problems
+    return found
+
+
+def render(extra: str) -> Timeline:
+    return timeline(document(case_text(extra)))
+
+
+def parsed(result: Timeline) -> ElementTree.Element:
+    return ElementTree.fromstring(result.svg)
+
+
+def events(result: Timeline) -> list[ElementTree.Element]:
+    return [g for g in parsed(result).iter(f"{SVG}g") if "cf-event" in g.get("class", "").split()]
+
+
+def drawn_ids(result: Timeline) -> list[str]:
+    return [g.get("data-id", "") for g in events(result)]
+
+
+def lanes_of(result: Timeline) -> dict[str, str]:
+    return {g.get("data-id", ""): g.get("data-lane", "") for g in events(result)}
+
+
+def texts(result: Timeline, css_class: str) -> list[str]:
+    return [node.text or "" for node in parsed(result).iter(f"{SVG}text") if node.get("class") == css_class]
+
+
+def x_of(event: ElementTree.Element) -> float:
+    marker = event.find(f"{SVG}circle")
+    assert marker is not None
+    return float(marker.get("cx", "nan"))
+
+
+def desc(result: Timeline) -> str:
+    node = parsed(result).find(f"{SVG}desc")
+    assert node is not None
+    return node.text or ""
+
+
+# One admission at day 0 and events around it; further lines are appended.
+STAY = """\
+    timeline:
+      - id: admission
+        kind: admission
+        summary: Admitted with fever
+        time: 2021-09-29
+      - id: culture
+        kind: test
+        summary: Blood cultures grow E. coli
+        time: {day: 2, of: admission}
+      - id: rash
+        kind: adverse_event
+        summary: Rash
+        time: {day: 9, of: admission}
+      - id: cured
+        kind: response
+        summary: Afebrile and well
+        time: {day: 14, of: admission}
+"""
+
+
+# --- The example cases --------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_each_event_with_a_known_day_is_drawn_once_and_the_others_only_listed(path: Path) -> None:
+    case, _ = load(path)
+    assert case is not None
+    result = timeline(case)
+    dated = [row.id for row in result.rows if row.days is not None]
+    undated = [row for row in result.rows if row.days is None]
+    assert sorted(drawn_ids(result)) == sorted(dated)
+    assert len(set(dated)) == len(dated)
+    assert all(row.day == "time not known" for row in undated)
+    assert all(f'data-id="{row.id}"' not in result.svg for row in undated)
+    timeline_ids = {event["id"] for event in case.data["timeline"]}
+    assert timeline_ids <= {row.id for row in result.rows}
+    assert f"{len(dated)} events are drawn" in desc(result)
+    assert f"{len(undated)} more events have no known day" in desc(result)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_the_example_timelines_are_deterministic_and_accessible(path: Path) -> None:
+    case, _ = load(path)
+    again, _ = load(path)
+    assert case is not None and again is not None
+    result = timeline(case)
+    assert result == timeline(again)
+    root = parsed(result)
+    assert root.get("role") == "img" and root.get("width") == "100%"
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.get("id") == root.get("aria-labelledby")
+    assert root.find(f"{SVG}desc").get("id") == root.get("aria-describedby")  # type: ignore[union-attr]
+    assert "day 0 is" in desc(result)
+    for forbidden in ("<script", "href", "url(", "@import", "@font-face", "style=", "<image", "<foreignObject"):
+        assert forbidden not in result.svg
+    for event in events(result):
+        assert event.find(f"{SVG}title") is not None, "every event has its hover text"
+
+
+def test_the_seed_draws_its_second_infusion_and_what_follows_it() -> None:
+    case, _ = load(SEED)
+    assert case is not None
+    result = timeline(case)
+    rows = {row.id: row for row in result.rows}
+    assert rows["car-t-2-infusion"].day == "Day 0"
+    assert rows["crs-2-onset"].day == "Day +1"
+    assert rows["response-1-month"].day == "Day +28 to +31"
+    assert rows["presentation"].day == "time not known" and rows["presentation"].date == "21 Jul 2020"
+    assert rows["relapse-eye"].date == "1 Apr 2021 to 28 Apr 2021"
+    assert rows["diagnosis-ball"].date == "Jul 2020"
+    # Interventions that no intervention event stands for join their lane;
+    # those an event stands for (in `related`, or counted from at day 0) do not.
+    assert rows["tocilizumab-1"].lane == "Interventions" and rows["eltrombopag"].lane == "Interventions"
+    assert {"car-t-2", "haplo-hsct", "tocilizumab-2", "lymphodepletion-2"}.isdisjoint(rows)
+    assert "lymphodepletion-1" not in rows  # it has no time of its own
+    assert rows["thrombocytopenia"].lane == "Adverse events" and "crs-2" not in rows
+    lanes = lanes_of(result)
+    assert lanes["car-t-2-infusion"] == "interventions" and lanes["car-t-2-peak"] == "tests"
+    assert lanes["crs-2-onset"] == "adverse-events" and lanes["fever-resolved"] == "outcomes"
+    # Rows are in order of days, the undated after what they follow in time.
+    days = [row.days[0] for row in result.rows if row.days is not None]
+    assert days == sorted(days)
+
+
+def test_the_brucellosis_case_counts_days_back_from_admission() -> None:
+    case, _ = load(CASES / "paediatric-brucellosis.yaml")
+    assert case is not None
+    result = timeline(case)
+    rows = {row.id: row for row in result.rows}
+    assert rows["abdominal-pain-onset"].day == "Day \u221231 to \u221228"
+    assert rows["brucella-diagnosed"].day == "about Day +14"
+    assert [row.id for row in result.rows[:3]] == ["abdominal-pain-onset", "weight-loss-onset", "fever-onset"]
+    approximate = [g for g in events(result) if g.get("data-id") == "brucella-diagnosed"]
+    assert "cf-approximate" in approximate[0].get("class", "")
+
+
+# --- Lanes ----------------------------------------------------------------------
+
+
+def test_every_kind_of_event_has_exactly_one_lane() -> None:
+    schema = json.loads((REPO / "caseforge/data/case.schema.json").read_text())
+    kinds = schema["$defs"]["event_kind"]["enum"]
+    for kind in kinds:
+        assert sum(kind in lane.kinds for lane in LANES) == 1, kind
+    assert sorted(kind for lane in LANES for kind in lane.kinds) == sorted(kinds)
+
+
+def test_lanes_run_top_to_bottom_and_empty_ones_are_left_out() -> None:
+    result = render(STAY)
+    names = texts(result, "cf-lane-name")
+    assert names == ["Presentation and diagnosis", "Tests", "Adverse events", "Outcomes"]
+    assert lanes_of(result) == {"admission": "presentation", "culture": "tests", "rash": "adverse-events", "cured": "outcomes"}
+    assert [row.lane for row in result.rows] == names
+
+
+def test_interventions_and_adverse_events_join_their_lanes_once() -> None:
+    result = render(
+        STAY
+        + """\
+      - id: antibiotics-started
+        kind: intervention
+        summary: Ceftriaxone started
+        time: {day: 0, of: admission}
+        related: [ceftriaxone]
+    interventions:
+      - id: ceftriaxone
+        kind: drug
+        name: ceftriaxone
+        time: {day: 0, of: admission}
+      - id: paracetamol
+        kind: drug
+        name: paracetamol
+        time: {day: 1, of: admission}
+      - id: advice
+        kind: lifestyle
+        name: advice on hydration
+    follow_up:
+      adverse_events:
+        - id: diarrhoea
+          name: diarrhoea
+          grade: 1
+          time: {day: 5, of: admission}
+"""
+    )
+    lanes = lanes_of(result)
+    assert lanes["paracetamol"] == "interventions" and lanes["antibiotics-started"] == "interventions"
+    assert "ceftriaxone" not in lanes  # the timeline event stands for it
+    assert "advice" not in {row.id for row in result.rows}  # no time: not on a timeline
+    assert lanes["diarrhoea"] == "adverse-events"
+    assert {row.id: row.summary for row in result.rows}["diarrhoea"] == "diarrhoea, grade 1"
+
+
+# --- The scale ------------------------------------------------------------------
+
+
+def test_a_course_is_a_bar_from_its_start_to_its_end() -> None:
+    result = render(
+        STAY
+        + """\
+      - id: antibiotics
+        kind: intervention
+        summary: Ceftriaxone
+        start: {day: 2, of: admission}
+        end: {day: 9, of: admission}
+"""
+    )
+    (course,) = [g for g in events(result) if g.get("data-id") == "antibiotics"]
+    assert course.get("class") == "cf-event cf-course"
+    bar = course.find(f"{SVG}rect[@class='cf-bar']")
+    assert bar is not None
+    start, width = float(bar.get("x", "nan")), float(bar.get("width", "nan"))
+    by_id = {g.get("data-id"): g for g in events(result)}
+    assert start == pytest.approx(x_of(by_id["culture"]), abs=0.1)  # day 2
+    assert start + width == pytest.approx(x_of(by_id["rash"]), abs=0.1)  # day 9
+    row = {row.id: row for row in result.rows}["antibiotics"]
+    assert row.day == "Day +2 until Day +9"
+    assert row.date == "1 Oct 2021 until 8 Oct 2021"
+
+
+def test_events_are_placed_in_proportion_to_their_days() -> None:
+    by_id = {g.get("data-id"): x_of(g) for g in events(render(STAY))}
+    zero, two, nine, fourteen = by_id["admission"], by_id["culture"], by_id["rash"], by_id["cured"]
+    assert zero < two < nine < fourteen
+    assert (nine - two) / (fourteen - zero) == pytest.approx(7 / 14, abs=0.01)
+
+
+def test_an_imprecise_day_is_drawn_at_its_middle_over_a_faint_band() -> None:
+    result = render(STAY + "      - {id: later, kind: follow_up, summary: Seen again, time: 2021-11}\n")
+    (later,) = [g for g in events(result) if g.get("data-id") == "later"]
+    band = later.find(f"{SVG}rect[@class='cf-span']")
+    assert band is not None
+    low, high = float(band.get("x", "nan")), float(band.get("x", "nan")) + float(band.get("width", "nan"))
+    assert low < x_of(later) < high
+    assert {row.id: row.day for row in result.rows}["later"] == "Day +33 to +62"
+
+
+def test_undated_events_are_listed_but_not_drawn_and_counted_in_the_description() -> None:
+    result = render(STAY + "      - {id: relapse, kind: relapse, summary: Fever again, time: {follows: cured}}\n")
+    row = {row.id: row for row in result.rows}["relapse"]
+    assert row.day == "time not known" and row.days is None and row.date == ""
+    assert "relapse" not in drawn_ids(result)
+    assert "1 more event has no known day" in desc(result)
+    assert [row.id for row in result.rows][-1] == "relapse"  # after what it follows
+
+
+def test_ticks_are_whole_days_weeks_or_months_from_day_0_with_the_date_under_them() -> None:
+    result = render(STAY + "      - {id: onset, kind: symptom, summary: Fever begins, time: {day: -30, of: admission}}\n")
+    labels = texts(result, "cf-tick")
+    assert "Day 0" in labels
+    days = []
+    for label in labels:
+        match = re.fullmatch("Day (0|\\+[1-9][0-9]*|\u2212[1-9][0-9]*)", label)
+        assert match, label
+        days.append(int(match.group(1).replace("\u2212", "-")))
+    assert days == sorted(days) and min(days) < 0 < max(days)
+    steps = {b - a for a, b in zip(days, days[1:])}
+    assert len(steps) == 1 and steps.pop() in (1, 2, 7, 14, 30)
+    dates = texts(result, "cf-tick-date")
+    assert "29 Sep 2021" in dates
+    assert "Day \u221230" == {row.id: row.day for row in result.rows}["onset"]
+
+
+def test_no_dates_under_the_ticks_when_day_0_has_no_exact_date() -> None:
+    result = render(STAY.replace("time: 2021-09-29", "time: 2021-09"))
+    assert texts(result, "cf-tick-date") == []
+    assert "Day 0" in texts(result, "cf-tick")
+
+
+def test_a_course_of_years_is_broken_where_nothing_happens_and_clusters_stay_readable() -> None:
+    result = render(
+        STAY
+        + """\
+      - {id: first-episode, kind: presentation, summary: First episode, time: 2020-01-10}
+      - {id: first-treated, kind: intervention, summary: Treated, time: 2020-01-12}
+      - {id: late-check, kind: follow_up, summary: Well at two years, time: 2023-09-29}
+"""
+    )
+    by_id = {g.get("data-id"): x_of(g) for g in events(result)}
+    assert by_id["first-episode"] < by_id["first-treated"] < by_id["admission"] < by_id["late-check"]
+    assert by_id["cured"] - by_id["admission"] > 100, "two weeks around day 0 keep room to read"
+    assert by_id["first-treated"] - by_id["first-episode"] > 10
+    assert "The scale is broken where nothing happens" in desc(result)
+    labels = texts(result, "cf-tick")
+    assert "Day 0" in labels and len(labels) >= 3
+    # Tick labels do not run into one another.
+    ticks = sorted(float(node.get("x", "nan")) for node in parsed(result).iter(f"{SVG}text") if node.get("class") == "cf-tick")
+    assert all(b - a >= 45 for a, b in zip(ticks, ticks[1:]))
+
+
+def test_labels_are_short_and_the_full_summary_is_in_the_title() -> None:
+    long = "Ultrasound shows hepatosplenomegaly and a small right pleural effusion"
+    result = render(STAY.replace("Blood cultures grow E. coli", long))
+    (culture,) = [g for g in events(result) if g.get("data-id") == "culture"]
+    label = culture.find(f"{SVG}text")
+    assert label is not None and label.text is not None
+    assert len(label.text) <= 28 and label.text.endswith("\u2026")
+    assert culture.findtext(f"{SVG}title", "").startswith(long + " (Day +2")
+
+
+def test_crowded_days_stack_their_labels_instead_of_overlapping() -> None:
+    same_day = "".join(f"      - {{id: test-{n}, kind: test, summary: Test number {n}, time: {{day: 3, of: admission}}}}\n" for n in range(5))
+    result = render(STAY + same_day)
+    tests = [g for g in events(result) if g.get("data-lane") == "tests"]
+    heights = {g.find(f"{SVG}circle").get("cy") for g in tests}  # type: ignore[union-attr]
+    assert len(heights) == len(tests) == 6
+
+
+# --- Safety ---------------------------------------------------------------------
+
+
+def test_case_text_is_escaped_everywhere() -> None:
+    hostile = """\
+    index_event: "a\\"b'c"
+    timeline:
+      - id: "a\\"b'c"
+        kind: presentation
+        summary: "<script>alert(1)</script> & \\"quotes\\" | *bold*"
+        time: 2021-01-01
+      - id: "x\\" onload=\\"alert(2)"
+        kind: test
+        summary: "</text></svg><img src=x onerror=alert(3)>"
+        time: {day: 1, of: "a\\"b'c"}
+"""
+    result = render(hostile)
+    assert "<script" not in result.svg and "<img" not in result.svg
+    assert "&lt;script&gt;" in result.svg
+    root = parsed(result)  # still well-formed XML
+    ids = [g.get("data-id") for g in events(result)]
+    assert ids == ["a\"b'c", 'x" onload="alert(2)']
+    assert root.find(f"{SVG}desc") is not None and "<script>" in desc(result)  # as text, not markup
+    table = result.markdown_table()
+    assert "<script" not in table and "&lt;script&gt;" in table
+    assert all(line.count("|") == 5 for line in table.splitlines())  # no cell is split
+    assert "*bold*" not in table
+    html_table = result.html_table()
+    assert "<script" not in html_table and "<img" not in html_table
+    assert 'data-id="a&quot;b&#x27;c"' in html_table
+
+
+def test_a_case_without_a_timeline_has_no_svg_and_no_rows() -> None:
+    result = render("")
+    assert result.svg == "" and result.rows == () and result.markdown_table() == ""
+
+
+def test_the_markdown_table_has_one_row_per_event() -> None:
+    result = render(STAY)
+    lines = result.markdown_table().splitlines()
+    assert lines[0] == "| Day | Date | Lane | Event |"
+    assert len(lines) == 2 + len(result.rows)
+    assert lines[2].startswith("| Day 0 | 29 Sep 2021 | Presentation and diagnosis | Admitted with fever |")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "timeline: [1, {id: a}, {id: b, kind: nonsense, summary: x, time: {day: 3, of: a}}]\ninterventions: {a: 1}\n",
+        "timeline: [{id: a, kind: test, summary: s, start: {day: 0, of: a}, end: {day: -5, of: a}}]\n",
+        "timeline: [{id: a, kind: test, summary: s, time: 9999-12-25}, {id: b, kind: test, summary: t, time: {day: 3, of: a}}]\n",
+        "index_event: nowhere\ntimeline: [{id: a, kind: test, summary: s, time: 2021}]\n",
+    ],
+)
+def test_odd_data_renders_without_failing(extra: str) -> None:
+    result = render(extra)
+    dated = sorted(row.id for row in result.rows if row.days is not None)
+    if result.svg:
+        assert sorted(drawn_ids(result)) == dated
+    else:
+        assert dated == []
