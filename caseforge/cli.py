@@ -149,7 +149,7 @@ def _form_of(output: str | None) -> str:
     return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in ("md", "markdown", "csv", "json", "html", "htm") else "md"
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, content: str | bytes) -> None:
     """Write through a temporary file in the same folder, so that an
     interrupted write never leaves half a file where a whole one was."""
     import tempfile
@@ -157,8 +157,8 @@ def _write_atomically(path: str, text: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".caseforge-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -190,6 +190,62 @@ def profiles(name: str | None) -> None:
         click.echo(f"{item.id:>10}  {item.topic}: {item.asks}\n{'':>10}  Field: {item.field}. Judged: {item.criterion}{needed}")
     for rule in profile.rules:
         click.echo(f"{'rule':>10}  {rule.text}")
+
+
+def _mkdocs(command: str, config_file: str, *arguments: str) -> None:
+    """Run an MkDocs command on the site's configuration, as `mkdocs` would."""
+    if not os.path.isfile(config_file):
+        raise click.UsageError(f"There is no {config_file} here: run caseforge in the project's folder, or give the site's configuration with -f.")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the notice is for MkDocs users, not for ours
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    mkdocs_cli.main([command, "--config-file", config_file, *arguments], prog_name=f"caseforge {command}")
+
+
+@main.command(short_help="Build the case-report site (into public/ by default).")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's MkDocs configuration.")
+@click.option("--strict", is_flag=True, help="Fail when a case cannot be published (errors, no consent) or a page has a broken link.")
+@click.option("-d", "--site-dir", default=None, help="Where to write the site, instead of the configuration's site_dir.")
+def build(config_file: str, strict: bool, site_dir: str | None) -> None:
+    """Build the static site: a page per case, the index of cases, the
+    reference pages. A case with errors or without consent to publish is
+    held back, and the build says which and why; with --strict it fails."""
+    _mkdocs("build", config_file, *(["--strict"] if strict else []), *(["--site-dir", site_dir] if site_dir else []))
+
+
+@main.command(short_help="Show the site while you edit, rebuilding when a case changes.")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help="The site's MkDocs configuration.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT", help="Where to serve the site.")
+def serve(config_file: str, dev_addr: str) -> None:
+    """Serve the site on this computer (http://127.0.0.1:8000/ by default)
+    and rebuild it when a case or a page changes."""
+    _mkdocs("serve", config_file, "--dev-addr", dev_addr)
+
+
+@main.command(short_help="Write the generated pages as files, for another site engine.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=str), help="The folder to write into (a docs folder, or a part of one).")
+@click.option("--cases", "cases", default="cases", show_default=True, type=click.Path(path_type=str), help="The folder of case files.")
+@click.option("--section", default="cases", show_default=True, help="The folder of the case pages inside --out.")
+@click.option("--no-directory-urls", is_flag=True, help="Link pages as page.html rather than page/, for a site built that way.")
+def render(out: str, cases: str, section: str, no_directory_urls: bool) -> None:
+    """Write every generated page (a page per case, the index, the
+    reference pages, the stylesheet and script) into OUT, as the MkDocs
+    plugin adds them to a build. Files are written whole or not at all."""
+    from pathlib import Path
+
+    from caseforge.render.site import generate
+
+    if not os.path.isdir(cases):
+        raise click.UsageError(f"There is no case folder `{cases}`: give it with --cases.")
+    site = generate(Path(cases), _settings(None, None), section, directory_urls=not no_directory_urls)
+    for relative, content in site.files.items():
+        target = os.path.join(out, *relative.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _write_atomically(target, content)
+    for held in site.unpublished:
+        click.echo(f"{held.path}: not published: {'; '.join(held.reasons)}", err=True)
+    click.echo(f"Wrote {len(site.files)} files to {out}: {len(site.published)} cases published, {len(site.unpublished)} held back.", err=True)
+    sys.exit(EXIT_FINDINGS if site.unpublished else EXIT_OK)
 
 
 @main.command(short_help="Explain unit codes and suggest the UCUM code for what authors write.")

@@ -60,6 +60,8 @@ def quantity(value: float | int, code: str) -> str:
     shown = unit(code)
     if not shown:
         return number
+    if value == 1 and shown in ("years", "months", "weeks", "days"):
+        shown = shown[:-1]  # 1 year, 1 week
     if shown.startswith("10") and "/" in shown or re.match(r"10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]", shown):
         return f"{number} × {shown}"
     if shown.startswith("%"):

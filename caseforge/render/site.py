@@ -1,0 +1,142 @@
+"""Every generated file of a case-report site, as a mapping from the path in
+the docs folder to the content: a page per publishable case with its
+downloads, the index of cases, the reference pages, the stylesheet and the
+script for sorting tables.
+
+Both the MkDocs plugin (which adds them to a build without writing into the
+sources) and `caseforge render --out DIR` (which writes them for any other
+engine) take the same mapping, so the two cannot drift apart.
+
+A case is published only when it has no error under the project's settings
+and records consent to publish (CF504 is an error under every profile); the
+others are listed in ``unpublished`` with the reasons, for the build to say.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+from caseforge.config import Settings, adjust
+from caseforge.diagnostics import Severity
+from caseforge.render.page import Summary
+
+ASSETS = ("caseforge.css", "tables.js")
+ASSET_FOLDER = "assets/caseforge"
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    path: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Site:
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    published: list[Summary] = field(default_factory=list)
+    unpublished: list[Unpublished] = field(default_factory=list)
+
+
+def generate(cases: Path, settings: Settings | None = None, section: str = "cases", directory_urls: bool = True) -> Site:
+    """The generated files for every case under ``cases``, under ``section/``."""
+    from caseforge.validate import find_case_files
+
+    settings = settings or Settings()
+    site = Site()
+    files, _ = find_case_files([cases]) if cases.is_dir() else ([], [])
+    changed = last_changed(cases)
+    for path in files:
+        _add_case(site, Path(path), cases, settings, section, changed.get(os.path.realpath(path)))
+    site.files[f"{section}/index.md"] = index_page(site.published, site.unpublished, directory_urls)
+    for name in ASSETS:
+        site.files[f"{ASSET_FOLDER}/{name}"] = resources.files("caseforge").joinpath("data", "site", name).read_text(encoding="utf-8")
+    site.files.update(reference_pages())
+    return site
+
+
+def _add_case(site: Site, path: Path, cases: Path, settings: Settings, section: str, changed: str | None) -> None:
+    from caseforge import checklist
+    from caseforge.care.assess import assess
+    from caseforge.care.profiles import get
+    from caseforge.render.page import render
+    from caseforge.source import load
+    from caseforge.validate import check_document
+
+    document, problems = load(path)
+    if document is not None:
+        problems, _ = check_document(document, settings.profile, settings.strict)
+    errors = [item for item in adjust(settings, str(path), problems) if item.severity is Severity.ERROR]
+    if document is None or errors:
+        reasons = tuple(f"{item.line or 1}:{item.column or 1} {item.code} {item.message}" for item in errors[:3])
+        more = (f"and {len(errors) - 3} more errors",) if len(errors) > 3 else ()
+        site.unpublished.append(Unpublished(str(path), reasons + more))
+        return
+    slug = path.relative_to(cases).with_suffix("").as_posix()
+    name = slug.rsplit("/", 1)[-1]
+    assessment = assess(document, get(settings.profile))
+    downloads = {"The case as data (YAML)": f"{name}.yaml", "The CARE checklist (HTML)": f"{name}-checklist.html", "The CARE checklist (CSV)": f"{name}-checklist.csv"}
+    page = render(document, assessment, slug, changed, downloads)
+    site.files[f"{section}/{slug}.md"] = page.markdown
+    site.files[f"{section}/{slug}.yaml"] = path.read_bytes()
+    site.files[f"{section}/{slug}-checklist.html"] = checklist.render(document, assessment, "html")
+    site.files[f"{section}/{slug}-checklist.csv"] = checklist.render(document, assessment, "csv")
+    site.published.append(page.summary)
+
+
+def index_page(published: list[Summary], unpublished: list[Unpublished], directory_urls: bool = True) -> str:
+    """The list of cases: a sortable table (sorting needs the site's script;
+    without it the table is in title order)."""
+    rows = []
+    for case in sorted(published, key=lambda case: case.title.lower()):
+        href = f"{case.slug}/" if directory_urls else f"{case.slug}.html"
+        rows.append(
+            f'<tr><td><a href="{escape(href)}">{escape(case.title)}</a></td><td data-sort="{_age_key(case.age_band)}">{escape(case.age_band)}</td>'
+            f"<td>{escape(case.sex)}</td><td>{escape(case.diagnosis)}</td><td>{escape(case.interventions)}</td>"
+            f'<td data-sort="{case.met / case.items:.3f}">{escape(case.score)}</td></tr>'
+        )
+    headers = "".join(f"<th>{name}</th>" for name in ("Case", "Age", "Sex", "Main diagnosis", "Main interventions", "CARE"))
+    table = f'<table class="cf-table cf-index" data-cf-sortable><thead><tr>{headers}</tr></thead><tbody>{"".join(rows)}</tbody></table>' if rows else "<p>No case is published yet.</p>"
+    count = f"{len(published)} case{'s' if len(published) != 1 else ''}"
+    held = f" ({len(unpublished)} held back until they validate and record consent)" if unpublished else ""
+    return f"---\ntitle: Cases\n---\n# Cases\n\n<p>{count}{held}. Select a column heading to sort by it.</p>\n\n<div class=\"cf-section\">\n{table}\n</div>\n"
+
+
+def _age_key(band: str) -> str:
+    digits = band.split("–")[0].split()[0]
+    return "0" if band.startswith("under") else digits if digits.isdigit() else "999"
+
+
+def reference_pages() -> dict[str, str]:
+    """The pages generated from the code's own documentation."""
+    from caseforge.render import reference
+
+    return {"reference/codes.md": reference.codes_page(), "reference/case-format.md": reference.format_page(), "reference/care.md": reference.care_page()}
+
+
+def last_changed(folder: Path) -> dict[str, str]:
+    """The date each file under ``folder`` last changed: its last commit, or,
+    outside git, its modification time. One `git log` for all of them."""
+    dates: dict[str, str] = {}
+    try:
+        log = subprocess.run(["git", "log", "--format=@%cs", "--name-only", "--", "."], cwd=folder, capture_output=True, text=True, timeout=60, check=True).stdout
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        log, top = "", ""
+    when = ""
+    for line in log.splitlines():
+        if line.startswith("@"):
+            when = line[1:]
+        elif line.strip():
+            dates.setdefault(os.path.realpath(os.path.join(top, line.strip())), when)
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.realpath(os.path.join(root, name))
+            if path not in dates:
+                dates[path] = datetime.fromtimestamp(os.path.getmtime(path), timezone.utc).date().isoformat()
+    return dates
