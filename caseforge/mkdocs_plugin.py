@@ -43,6 +43,9 @@ class CaseforgePlugin(BasePlugin[CaseforgeConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         self.cases = (root / self.config.cases).resolve()
         self.root = root
+        # The reference pages give their sections ids with attr_list (`{#cf203}`).
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
         config.extra_css.append(f"{ASSET_FOLDER}/caseforge.css")
         config.extra_javascript.append(f"{ASSET_FOLDER}/tables.js")  # type: ignore[arg-type]
         return config

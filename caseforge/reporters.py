@@ -68,7 +68,7 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
 
 
 def as_json(reports: Sequence[FileReport]) -> str:
-    """The stable JSON document described in site/reference/output-formats.md."""
+    """The stable JSON document described in caseforge/data/docs/output-formats.md."""
     every = [item for report in reports for item in report.diagnostics]
     document = {
         "tool": "caseforge",

@@ -178,7 +178,7 @@ def test_the_profiles_page_documents_every_profile_and_rule() -> None:
     from caseforge.care.profiles import PROFILES
     from helpers import REPO
 
-    page = (REPO / "site" / "reference" / "profiles.md").read_text()
+    page = (REPO / "caseforge" / "data" / "docs" / "profiles.md").read_text()
     for profile in PROFILES.values():
         assert f"## {profile.name}" in page, profile.name
         for rule in profile.rules:

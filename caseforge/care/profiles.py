@@ -5,7 +5,7 @@ added or removed, the items it does not accept as "not applicable", and
 rules that are not elements of a report but constraints on it (BMJ Case
 Reports: at most four authors). Where a journal's rule could not be
 confirmed against its own instructions, the profile leaves it out and
-site/reference/profiles.md says so.
+caseforge/data/docs/profiles.md says so.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _scare_2023() -> tuple[Item, ...]:
 
 
 # Journal rules. Only rules found in a journal's instructions (or in a
-# copy of them) are checked; site/reference/profiles.md gives each source.
+# copy of them) are checked; caseforge/data/docs/profiles.md gives each source.
 
 _EXACT_AGE = re.compile(r"\b\d{1,3}[- ](?:year|month|week|day)s?[- ]old\b|\baged \d{1,3}\b", re.IGNORECASE)
 _BMJ_TITLE_WORDS = ("case report", "rare case", "first case", "literature review")

@@ -110,14 +110,19 @@ def _citations(data: dict[str, Any]) -> dict[str, int]:
 
 
 def _front_matter(data: dict[str, Any]) -> str:
-    """Tags for Material's tags plugin; the keywords, JSON-quoted (valid YAML)."""
+    """The page's title and its tags (the keywords, for Material's tags
+    plugin), JSON-quoted, which is valid YAML. Both are HTML-escaped here:
+    the theme's templates print them as they are, unescaped."""
     import json
 
+    def quoted(text: str) -> str:
+        return json.dumps(escape(" ".join(text.split())), ensure_ascii=False)
+
     keywords = [keyword for keyword in data.get("keywords") or [] if keyword.strip().lower() != "case report"]
-    lines = ["---", f"title: {json.dumps(data['title'], ensure_ascii=False)}"]
+    lines = ["---", f"title: {quoted(data['title'])}"]
     if keywords:
         lines.append("tags:")
-        lines.extend(f"  - {json.dumps(keyword, ensure_ascii=False)}" for keyword in keywords)
+        lines.extend(f"  - {quoted(keyword)}" for keyword in keywords)
     return "\n".join(lines + ["---", ""])
 
 

@@ -113,10 +113,16 @@ def _age_key(band: str) -> str:
 
 
 def reference_pages() -> dict[str, str]:
-    """The pages generated from the code's own documentation."""
+    """caseforge's reference, for every site that uses it: the pages
+    generated from the code's own documentation, and the hand-written ones
+    shipped with the package (caseforge/data/docs), which they link to."""
     from caseforge.render import reference
 
-    return {"reference/codes.md": reference.codes_page(), "reference/case-format.md": reference.format_page(), "reference/care.md": reference.care_page()}
+    pages = {"reference/codes.md": reference.codes_page(), "reference/case-format.md": reference.format_page(), "reference/care.md": reference.care_page()}
+    for page in resources.files("caseforge").joinpath("data", "docs").iterdir():
+        if page.name.endswith(".md"):
+            pages[f"reference/{page.name}"] = page.read_text(encoding="utf-8")
+    return pages
 
 
 def last_changed(folder: Path) -> dict[str, str]:
