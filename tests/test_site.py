@@ -305,3 +305,47 @@ def test_hostile_text_in_every_field_is_shown_never_run(tmp_path: Path) -> None:
         elsewhere = _Scripts()
         elsewhere.feed(path.read_text())
         assert not elsewhere.handlers and "__pwned" not in "".join(elsewhere.script_text), path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fetch(url: str, deadline: float, wanted: str) -> str:
+    """The page at ``url`` once it contains ``wanted`` (the server rebuilds in the background)."""
+    import time
+    import urllib.request
+
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = response.read().decode()
+            if wanted in text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never contained {wanted!r}; last seen: {text[:300]!r}")
+
+
+def test_serve_shows_the_site_and_rebuilds_when_a_case_changes(tmp_path: Path) -> None:
+    import os
+    import time
+
+    root = make_project(tmp_path)
+    (root / "cases" / "marathon.yaml").write_text(COMPLETE_CASE)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "caseforge", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        url = f"http://127.0.0.1:{port}/cases/marathon/"
+        _fetch(url, time.monotonic() + 60, "Severe hyponatraemia after a marathon")
+        (root / "cases" / "marathon.yaml").write_text(COMPLETE_CASE.replace("Severe hyponatraemia after a marathon", "Profound hyponatraemia after a marathon"))
+        _fetch(url, time.monotonic() + 60, "Profound hyponatraemia after a marathon")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
