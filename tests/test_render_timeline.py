@@ -1,6 +1,7 @@
-"""The timeline of a case page: one SVG element per event with a known day,
-lanes, bars for courses, undated events in the table only, readable ticks,
-and case text escaped."""
+"""The timeline of a case page: one SVG element per event with a known day or
+date (days from day 0 in one panel, calendar dates in a second when day 0 has
+no date), lanes, bars for courses, undated events in the table only,
+readable ticks, and case text escaped."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ def x_of(event: ElementTree.Element) -> float:
     return float(marker.get("cx", "nan"))
 
 
+def panels(result: Timeline) -> dict[str, ElementTree.Element]:
+    return {g.get("class", "").split()[-1].removeprefix("cf-panel-"): g for g in parsed(result).iter(f"{SVG}g") if "cf-panel" in g.get("class", "").split()}
+
+
+def panel_ids(result: Timeline, panel: str) -> list[str]:
+    return [g.get("data-id", "") for g in panels(result)[panel].iter(f"{SVG}g") if "cf-event" in g.get("class", "").split()]
+
+
+def panel_texts(result: Timeline, panel: str, css_class: str) -> list[str]:
+    return [node.text or "" for node in panels(result)[panel].iter(f"{SVG}text") if node.get("class") == css_class]
+
+
 def desc(result: Timeline) -> str:
     node = parsed(result).find(f"{SVG}desc")
     assert node is not None
@@ -88,20 +101,25 @@ STAY = """\
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
-def test_each_event_with_a_known_day_is_drawn_once_and_the_others_only_listed(path: Path) -> None:
+def test_each_drawn_row_is_one_event_of_the_svg_and_the_others_only_listed(path: Path) -> None:
     case, _ = load(path)
     assert case is not None
     result = timeline(case)
-    dated = [row.id for row in result.rows if row.days is not None]
-    undated = [row for row in result.rows if row.days is None]
-    assert sorted(drawn_ids(result)) == sorted(dated)
-    assert len(set(dated)) == len(dated)
-    assert all(row.day == "time not known" for row in undated)
-    assert all(f'data-id="{row.id}"' not in result.svg for row in undated)
+    drawn = [row for row in result.rows if row.drawn]
+    undrawn = [row for row in result.rows if not row.drawn]
+    assert len(events(result)) == len(drawn), "one .cf-event per drawn row, across the panels"
+    assert sorted(drawn_ids(result)) == sorted(row.id for row in drawn)
+    assert len({row.id for row in drawn}) == len(drawn)
+    assert all(row.day == "time not known" and row.date == "" for row in undrawn)
+    assert all(f'data-id="{row.id}"' not in result.svg for row in undrawn)
+    for row in drawn:  # in the panel of its day, else of its date
+        assert row.panel == ("days" if row.days is not None else "dates")
+        assert row.id in panel_ids(result, row.panel)
     timeline_ids = {event["id"] for event in case.data["timeline"]}
     assert timeline_ids <= {row.id for row in result.rows}
-    assert f"{len(dated)} events are drawn" in desc(result)
-    assert f"{len(undated)} more events have no known day" in desc(result)
+    for panel in panels(result):
+        assert f"{sum(row.panel == panel for row in drawn)} events are drawn" in desc(result)
+    assert f"{len(undrawn)} more events have neither a known day nor a calendar date" in desc(result)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
@@ -132,6 +150,7 @@ def test_the_seed_draws_its_second_infusion_and_what_follows_it() -> None:
     assert rows["crs-2-onset"].day == "Day +1"
     assert rows["response-1-month"].day == "Day +28 to +31"
     assert rows["presentation"].day == "time not known" and rows["presentation"].date == "21 Jul 2020"
+    assert rows["presentation"].drawn and rows["presentation"].panel == "dates"
     assert rows["relapse-eye"].date == "1 Apr 2021 to 28 Apr 2021"
     assert rows["diagnosis-ball"].date == "Jul 2020"
     # Interventions that no intervention event stands for join their lane;
@@ -146,6 +165,54 @@ def test_the_seed_draws_its_second_infusion_and_what_follows_it() -> None:
     # Rows are in order of days, the undated after what they follow in time.
     days = [row.days[0] for row in result.rows if row.days is not None]
     assert days == sorted(days)
+
+
+def test_the_seed_draws_its_dated_history_by_calendar_date_as_day_0_has_no_date() -> None:
+    case, _ = load(SEED)
+    assert case is not None
+    result = timeline(case)
+    rows = {row.id: row for row in result.rows}
+    assert list(panels(result)) == ["days", "dates"]
+    by_day, by_date = panel_ids(result, "days"), panel_ids(result, "dates")
+    assert sorted(by_day) == sorted(row.id for row in result.rows if row.panel == "days")
+    assert sorted(by_date) == sorted(row.id for row in result.rows if row.panel == "dates")
+    assert not set(by_day) & set(by_date), "no event is drawn twice"
+    assert {"car-t-2-infusion", "crs-2-onset", "response-3-months"} <= set(by_day)
+    history = {"presentation", "diagnosis-ball", "transplant", "engraftment", "relapse-eye", "relapse-abdomen", "lymphodepletion-2-start", "last-follow-up"}
+    assert history <= set(by_date)
+    assert all(rows[identifier].day == "time not known" and rows[identifier].date for identifier in by_date)
+    assert len(by_day) + len(by_date) == sum(row.drawn for row in result.rows) == len(events(result))
+    # Headed, each with its own scale: days from day 0, and dates.
+    assert panel_texts(result, "days", "cf-panel-name") == ["Days from day 0 (donor-derived CD19 CAR-T cells)"]
+    assert panel_texts(result, "dates", "cf-panel-name") == ["By calendar date"]
+    assert "Day 0" in panel_texts(result, "days", "cf-tick")
+    month = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    dates = panel_texts(result, "dates", "cf-tick")
+    assert len(dates) >= 3 and all(re.fullmatch(f"([1-9][0-9]? )?{month} 20(20|21|22)", label) for label in dates), dates
+    assert len(panels(result)["dates"].findall(f"{SVG}line[@class='cf-day0']")) == 0
+    # The course of engraftment is a bar; the events in the same lane keep their labels apart.
+    engraftment = [g for g in events(result) if g.get("data-id") == "engraftment"][0]
+    assert engraftment.get("data-panel") == "dates" and engraftment.find(f"{SVG}rect[@class='cf-bar']") is not None
+    words = desc(result)
+    assert "two panels" in words and "day 0 is donor-derived CD19 CAR-T cells, which has no date" in words
+    assert f"{len(by_day)} events are drawn on the scale of days" in words
+    assert f"{len(by_date)} events are drawn by calendar date" in words
+    assert f"{len(result.rows) - len(by_day) - len(by_date)} more events have neither a known day nor a calendar date" in words
+    assert "The scale of calendar dates is broken" in words
+    assert parsed(result).findtext(f"{SVG}title") == "Timeline of the case, in days from day 0 and by calendar date"
+
+
+def test_the_seed_rows_run_in_time_order() -> None:
+    case, _ = load(SEED)
+    assert case is not None
+    order = [row.id for row in timeline(case).rows]
+    # The course of events that follows the diagnosis ("2020-07") comes after
+    # the referral of 21 July, not between the month's first day and it.
+    assert order.index("presentation") < order.index("induction") < order.index("relapse-marrow") < order.index("car-t-1-infusion")
+    assert order.index("diagnosis-ball") < order.index("induction")
+    assert order.index("car-t-1-undetectable") < order.index("transplant") < order.index("relapse-eye") < order.index("relapse-abdomen")
+    assert order.index("lymphodepletion-2-start") < order.index("car-t-2-infusion") < order.index("response-3-months") < order.index("last-follow-up")
+    assert order[:2] == ["diagnosis-ball", "presentation"] and order[-1] == "last-follow-up"
 
 
 def test_the_brucellosis_case_counts_days_back_from_admission() -> None:
@@ -265,7 +332,7 @@ def test_undated_events_are_listed_but_not_drawn_and_counted_in_the_description(
     row = {row.id: row for row in result.rows}["relapse"]
     assert row.day == "time not known" and row.days is None and row.date == ""
     assert "relapse" not in drawn_ids(result)
-    assert "1 more event has no known day" in desc(result)
+    assert "1 more event has neither a known day nor a calendar date" in desc(result)
     assert [row.id for row in result.rows][-1] == "relapse"  # after what it follows
 
 
@@ -331,6 +398,95 @@ def test_crowded_days_stack_their_labels_instead_of_overlapping() -> None:
     assert len(heights) == len(tests) == 6
 
 
+# --- Panels ---------------------------------------------------------------------
+
+# Day 0 follows a dated event but has no date of its own.
+UNDATED_ZERO = """\
+    index_event: infusion
+    timeline:
+      - {id: diagnosis, kind: diagnosis, summary: Lymphoma diagnosed, time: 2020-03}
+      - {id: conditioning, kind: intervention, summary: Conditioning, start: 2020-06-01, end: 2020-06-04}
+      - {id: infusion, kind: intervention, summary: Cells infused, time: {follows: conditioning}}
+      - {id: fever, kind: adverse_event, summary: Fever, time: {day: 2, of: infusion}}
+      - {id: scan, kind: test, summary: Scan clear, time: {day: 30, of: infusion}}
+      - {id: seen, kind: follow_up, summary: Seen in clinic, time: 2020-09-15}
+      - {id: unsure, kind: other, summary: Tired, time: {follows: seen}}
+"""
+
+
+def test_events_with_a_date_and_no_day_from_day_0_are_drawn_in_a_second_panel() -> None:
+    result = render(UNDATED_ZERO)
+    rows = {row.id: row for row in result.rows}
+    assert list(panels(result)) == ["days", "dates"]
+    assert sorted(panel_ids(result, "days")) == ["fever", "infusion", "scan"]
+    assert sorted(panel_ids(result, "dates")) == ["conditioning", "diagnosis", "seen"]
+    assert [row.id for row in result.rows if not row.drawn] == ["unsure"]
+    assert len(events(result)) == sum(row.drawn for row in result.rows) == 6
+    # Each row keeps its day; the dated ones give their date.
+    assert rows["fever"].day == "Day +2" and rows["fever"].date == ""
+    assert rows["seen"].day == "time not known" and rows["seen"].date == "15 Sep 2020" and rows["seen"].panel == "dates"
+    assert rows["conditioning"].date == "1 Jun 2020 until 4 Jun 2020"
+    (conditioning,) = [g for g in events(result) if g.get("data-id") == "conditioning"]
+    assert conditioning.find(f"{SVG}rect[@class='cf-bar']") is not None
+    assert conditioning.findtext(f"{SVG}title") == "Conditioning (1 Jun 2020 until 4 Jun 2020)"
+    assert panel_texts(result, "days", "cf-panel-name") == ["Days from day 0 (Cells infused)"]
+    assert panel_texts(result, "dates", "cf-panel-name") == ["By calendar date"]
+    # Lanes by panel, in the same order.
+    assert panel_texts(result, "days", "cf-lane-name") == ["Interventions", "Tests", "Adverse events"]
+    assert panel_texts(result, "dates", "cf-lane-name") == ["Presentation and diagnosis", "Interventions", "Outcomes"]
+    # Placed by date: the diagnosis (its month's middle), the conditioning, then the visit.
+    x = {g.get("data-id"): x_of(g) for g in events(result) if g.get("data-panel") == "dates" and g.get("data-id") != "conditioning"}
+    bar = conditioning.find(f"{SVG}rect[@class='cf-bar']")
+    assert bar is not None and x["diagnosis"] < float(bar.get("x", "nan")) < x["seen"]
+    # The rows run in time order: day 0 just after the conditioning it follows.
+    assert [row.id for row in result.rows] == ["diagnosis", "conditioning", "infusion", "fever", "scan", "seen", "unsure"]
+    words = desc(result)
+    assert "day 0 is Cells infused, which has no date" in words
+    assert "The first panel shows the events on a scale of days from day 0" in words
+    assert "the second shows by calendar date the events that have a date but no known day from day 0" in words
+    assert "3 events are drawn on the scale of days" in words and "3 events are drawn by calendar date" in words
+    assert "1 more event has neither a known day nor a calendar date" in words
+
+
+def test_a_dated_day_0_puts_every_dated_event_in_the_one_panel_of_days() -> None:
+    result = render(UNDATED_ZERO.replace("time: {follows: conditioning}", "time: 2020-06-05"))
+    assert list(panels(result)) == ["days"]
+    assert sorted(drawn_ids(result)) == ["conditioning", "diagnosis", "fever", "infusion", "scan", "seen"]
+    assert all(row.panel == "days" for row in result.rows if row.drawn)
+    assert {row.id: row.day for row in result.rows}["seen"] == "Day +102"
+    assert "two panels" not in desc(result) and "by calendar date" not in desc(result)
+    assert parsed(result).findtext(f"{SVG}title") == "Timeline of the case, in days from day 0"
+    single = render(STAY)
+    assert list(panels(single)) == ["days"] and texts(single, "cf-panel-name") == ["Days from day 0 (Admitted with fever)"]
+
+
+def test_without_any_day_the_dated_events_are_drawn_by_date_alone() -> None:
+    result = render(UNDATED_ZERO.replace("index_event: infusion", "index_event: nowhere"))
+    assert list(panels(result)) == ["dates"]
+    assert sorted(drawn_ids(result)) == ["conditioning", "diagnosis", "seen"]
+    assert "day 0 is nowhere, which has no date" in desc(result)
+    assert parsed(result).findtext(f"{SVG}title") == "Timeline of the case, by calendar date"
+
+
+@pytest.mark.parametrize(
+    ("times", "pattern"),
+    [
+        (["2020-07-14", "2020-07-17", "2020-07-21", "2020-07-25"], "[1-9][0-9]? (Jul|Aug) 2020"),
+        ([f"2020-{month:02d}-15" for month in range(1, 13)] + ["2021-02-15"], "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 202[01]"),
+        ([f"{year}-06" for year in range(2005, 2022)], "20[0-2][0-9]"),
+    ],
+    ids=["days", "months", "years"],
+)
+def test_calendar_ticks_are_dates_months_or_years_by_the_scale(times: list[str], pattern: str) -> None:
+    dated = "".join(f"      - {{id: e{n}, kind: test, summary: Test {n}, time: {time}}}\n" for n, time in enumerate(times))
+    result = render("    index_event: zero\n    timeline:\n      - {id: zero, kind: other, summary: Day 0, time: {follows: e0}}\n" + dated)
+    assert len(panel_ids(result, "dates")) == len(times)
+    labels = panel_texts(result, "dates", "cf-tick")
+    assert len(labels) >= 2 and all(re.fullmatch(pattern, label) for label in labels), labels
+    ticks = sorted(float(node.get("x", "nan")) for node in panels(result)["dates"].iter(f"{SVG}text") if node.get("class") == "cf-tick")
+    assert all(b - a >= 45 for a, b in zip(ticks, ticks[1:])), "tick labels keep apart"
+
+
 # --- Safety ---------------------------------------------------------------------
 
 
@@ -383,11 +539,12 @@ def test_the_markdown_table_has_one_row_per_event() -> None:
         "timeline: [{id: a, kind: test, summary: s, start: {day: 0, of: a}, end: {day: -5, of: a}}]\n",
         "timeline: [{id: a, kind: test, summary: s, time: 9999-12-25}, {id: b, kind: test, summary: t, time: {day: 3, of: a}}]\n",
         "index_event: nowhere\ntimeline: [{id: a, kind: test, summary: s, time: 2021}]\n",
+        "index_event: nowhere\ntimeline: [{id: a, kind: test, summary: s, time: 0001-01-01}, {id: b, kind: test, summary: t, time: 9999, end: 9999-12-31}]\n",
     ],
 )
 def test_odd_data_renders_without_failing(extra: str) -> None:
     result = render(extra)
-    dated = sorted(row.id for row in result.rows if row.days is not None)
+    dated = sorted(row.id for row in result.rows if row.drawn)
     if result.svg:
         assert sorted(drawn_ids(result)) == dated
     else:

@@ -1,24 +1,38 @@
-"""The timeline of a case page: its events on a scale of days from day 0, as
-an inline SVG, and the same events as rows of a table beside it.
+"""The timeline of a case page: its events on a scale of days from day 0, and
+those with only a calendar date on a scale of dates, as an inline SVG, and the
+same events as rows of a table beside it.
 
 Lanes. An event goes in the lane of its kind (`LANES`, the one table of
 it). Interventions and adverse events join their lanes too, unless a
 timeline event of the lane's kind stands for them: one that names them in
 `related`, or counts from them at day 0. Lanes with nothing drawn are left
-out of the SVG.
+out of a panel.
 
-Scale. x is the day number from day 0 (`index_event`), as
-`TimeCourse.days_from` gives it: a range of days, drawn at its midpoint,
-with a faint band over the range when it is wider than one day. An entry
-with a start and an end is a bar. Over a long course, the axis is broken
-where nothing happens for a long stretch (compared with the stretches where
-things happen), so that a cluster of days stays readable in a course of
+Panels. The first panel counts days from day 0 (`index_event`), as
+`TimeCourse.days_from` gives them. When day 0 has no calendar date, events
+with a date cannot be counted from it; they are drawn in a second panel of
+the same SVG, "By calendar date", with the same lanes. An event is drawn in
+one panel at most (`Row.panel`): by its day when it has one, else by its
+date. When day 0 has a date, every dated event has a day, and there is one
+panel.
+
+Scale. x is the day number (or the calendar day): a range of days is drawn at
+its midpoint, with a faint band over the range when it is wider than one day.
+An entry with a start and an end is a bar. Over a long course, the axis is
+broken where nothing happens for a long stretch (compared with the stretches
+where things happen), so that a cluster of days stays readable in a course of
 years; each piece has its own linear scale, with ticks at whole days, weeks
-or months from day 0.
+or months from day 0 (or at dates: days, Mondays, first days of months,
+years).
 
-Undated events. An event whose day cannot be found is not drawn: it is a row
-of the table marked "time not known", and the SVG's description says how
+Undrawn events. An event with neither a day nor a date is not drawn: it is a
+row of the table marked "time not known", and the SVG's description says how
 many there are, so that what is drawn is not taken for all there is.
+
+Order. Rows follow `TimeCourse.ordered`, placed by the midpoint of their
+time, so that a month ("2020-07") and a day within it are ordered by where
+they are drawn; an undated row goes after the latest day of what comes
+before it in that order.
 
 Safety. Every piece of case text is escaped (`html.escape`, quotes too) and
 characters XML does not allow are dropped. Styling is by classes, with
@@ -30,11 +44,12 @@ the same case always gives the same SVG.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from caseforge.checks.timecourse import course_of
 from caseforge.dates import Interval
@@ -72,18 +87,28 @@ class Row:
     summary: str
     day: str  # "Day +14", "Day +28 to +31", "Day +1 until Day +12", or "time not known"
     date: str  # the calendar date ("29 Sep 2021", "Apr 2021"), or ""
-    days: tuple[int, int] | None  # the day numbers of its start, as a range; None: not drawn
+    days: tuple[int, int] | None  # the day numbers of its start, as a range; None: no known day
     end_days: tuple[int, int] | None  # of its end, for a course
     lane_key: str
+    dates: tuple[date, date] | None  # the calendar days its start may fall on; None: no date
+    end_dates: tuple[date, date] | None  # of its end, for a course
+    approximate: bool  # its time is marked approximate
+
+    @property
+    def panel(self) -> str:
+        """Where it is drawn: "days" (from day 0) when it has a day, else
+        "dates" (by calendar date) when it has a date, else "" (not drawn)."""
+        return "days" if self.days is not None else "dates" if self.dates is not None else ""
 
     @property
     def drawn(self) -> bool:
-        return self.days is not None
+        """Whether the SVG has its one `.cf-event` (in either panel)."""
+        return bool(self.panel)
 
 
 @dataclass(frozen=True)
 class Timeline:
-    svg: str  # "" when no event has a known day
+    svg: str  # "" when no event has a known day or date
     rows: tuple[Row, ...]
 
     def markdown_table(self) -> str:
@@ -114,7 +139,7 @@ def timeline(document: Document, prefix: str = "cf-timeline") -> Timeline:
         course = resolve({**entries, **ends})
     index = index_event(data)
     rows = [_row(item, course, index) for item in items]
-    rows = _in_order(rows, course, {identifier: mapping for identifier, (_, mapping) in entries.items()})
+    rows = _in_order(rows, course, {identifier: mapping for identifier, (_, mapping) in entries.items()}, index)
     start = course.start.get(index) if index is not None else None
     day_zero = start.earliest if start is not None and start.exact else None
     return Timeline(_svg(rows, _index_name(data, entries, index), day_zero, prefix), tuple(rows))
@@ -171,29 +196,54 @@ def _summary(entry: dict[str, Any]) -> str:
 def _row(item: _Item, course: TimeCourse, index: str | None) -> Row:
     days = course.days_from(index, item.id) if index is not None else None
     end_days = course.days_from(index, f"{item.id} end") if days is not None and item.end is not None else None
-    about = "about " if isinstance(item.time, dict) and item.time.get("approximate") is True else ""
+    approximate = isinstance(item.time, dict) and item.time.get("approximate") is True
+    about = "about " if approximate else ""
     if days is None:
         day = UNDATED
     elif end_days is not None:
         day = f"{about}{_days(days)} until {_days(end_days)}"
     else:
         day = about + _days(days)
-    when = [course.start.get(item.id), course.start.get(f"{item.id} end") if item.end is not None else None]
-    shown = " until ".join(_calendar(interval) for interval in when if interval is not None) if when[0] is not None else ""
-    return Row(item.id, item.lane.name, item.summary, day, shown, days, end_days, item.lane.key)
+    start, end = course.start.get(item.id), course.start.get(f"{item.id} end") if item.end is not None else None
+    shown = " until ".join(_calendar(interval) for interval in (start, end) if interval is not None) if start is not None else ""
+    dates = (start.earliest, start.latest) if start is not None else None
+    end_dates = (end.earliest, end.latest) if start is not None and end is not None else None
+    return Row(item.id, item.lane.name, item.summary, day, shown, days, end_days, item.lane.key, dates, end_dates, approximate)
 
 
-def _in_order(rows: list[Row], course: TimeCourse, entries: dict[str, Any]) -> list[Row]:
-    """Rows by day; an undated row goes after the dated row it follows in the
-    case's order of time (`TimeCourse.ordered`), or first if none does."""
+def _in_order(rows: list[Row], course: TimeCourse, entries: dict[str, Any], index: str | None) -> list[Row]:
+    """Rows in the case's order of time (`TimeCourse.ordered`), each placed
+    at the midpoint of its time: its day (counted from where day 0 falls), or
+    its calendar date. That order ranks a month by its first day, so the
+    events that follow "2020-07" would come before "2020-07-21"; here an
+    undated row goes after the latest day of what precedes it instead, and
+    keeps its place in that order among equals."""
     by_id = {row.id: row for row in rows}
-    key: dict[str, tuple[float, int]] = {}
-    anchor = -math.inf
-    for position, identifier in enumerate(course.ordered(entries)):
+    ordered = course.ordered(entries)
+
+    def when(identifier: str, zero: float | None) -> tuple[float, float] | None:
+        """Where an entry is placed, and the latest day it may be (by its
+        date alone while day 0 is not placed)."""
         row = by_id.get(identifier)
-        if row is not None:
-            anchor = _middle(row.days) if row.days is not None else anchor
-            key[identifier] = (anchor, position)
+        if row is not None and row.days is not None and zero is not None:
+            return zero + _middle(row.days), zero + row.days[1]
+        place = course.start.get(identifier)
+        if place is None:
+            return None
+        return (place.earliest.toordinal() + place.latest.toordinal()) / 2, float(place.latest.toordinal())
+
+    def walk(zero: float | None) -> Iterator[tuple[str, float]]:
+        latest = -math.inf
+        for identifier in ordered:
+            found = when(identifier, zero)
+            if found is not None:
+                latest = max(latest, found[1])
+            yield identifier, found[0] if found is not None else latest
+
+    # Day 0 is where its date puts it, else just after what precedes it (when
+    # nothing does, the days alone order the rows counted from it).
+    zero = next((place for identifier, place in walk(None) if identifier == index), 0.0)
+    key = {identifier: (place, position) for position, (identifier, place) in enumerate(walk(zero if math.isfinite(zero) else 0.0))}
     return sorted(rows, key=lambda row: key.get(row.id, (math.inf, 0)))
 
 
@@ -240,7 +290,7 @@ def _calendar(interval: Interval) -> str:
     first, last = interval.earliest, interval.latest
     if interval.exact:
         return _date(first)
-    if first.day == 1 and (last + timedelta(days=1)).day == 1 and first.year == last.year:
+    if first.day == 1 and (last == date.max or (last + timedelta(days=1)).day == 1) and first.year == last.year:
         if first.month == last.month:
             return f"{_MONTHS[first.month - 1]} {first.year}"
         if (first.month, last.month) == (1, 12):
@@ -274,8 +324,9 @@ def _markdown(text: str) -> str:
     return html.escape(_text(text), quote=False).translate(_MARKDOWN)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1].rstrip() + "\u2026"
+def _short(text: str, most: int = 0) -> str:
+    most = most or LABEL_CHARACTERS
+    return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
 
 
 # --- The scale ---------------------------------------------------------------
@@ -283,6 +334,7 @@ def _short(text: str) -> str:
 WIDTH = 800  # of the viewBox; the SVG itself is 100% wide
 LEFT, RIGHT = 40, 760  # the plotted days
 LABEL_CHARACTERS = 28  # longer summaries are cut, with an ellipsis
+HEADING_CHARACTERS = 100  # and longer panel headings
 CHARACTER = 6.4  # the width of a character of a 12px label, roughly
 LINEAR_DAYS = 120  # a course up to this long is drawn on one linear scale
 BREAK_DAYS = 30  # a break hides at least this many days,
@@ -292,6 +344,8 @@ BREAK_WIDTH = 26
 TICK_SPACING = 56  # the least room for a tick
 TICK_CHARACTER, DATE_CHARACTER = 6.2, 5.6  # widths of a character of the tick labels, roughly
 TICK_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650)
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000)  # between ticks on a scale of dates
+LAST_DAY = date.max.toordinal()
 
 
 @dataclass(frozen=True)
@@ -347,35 +401,161 @@ def _x(pieces: list[_Piece], day: float) -> float:
     return pieces[-1].right
 
 
-def _ticks(pieces: list[_Piece]) -> list[int]:
-    """Days to label: on each piece, multiples of the smallest step of days,
-    weeks or months that leaves room for the labels (day 0 among them); on a
-    piece with room for one, day 0 or the middle."""
-    wanted: list[int] = []
+def _piece_of(pieces: list[_Piece], day: float) -> _Piece:
+    return next((piece for piece in pieces if day <= piece.last), pieces[-1])
+
+
+_Tick = tuple[int, str]  # where (a day number, or a calendar day's ordinal) and its label
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One choice of ticks: those within a range of whole days, in order."""
+
+    ticks: Callable[[int, int], Iterator[_Tick]]
+    spacing: float  # the least room a tick needs
+
+
+def _every(step: int, label: Callable[[int], str], offset: int = 0) -> Callable[[int, int], Iterator[_Tick]]:
+    """Every day that is ``offset`` more than a multiple of ``step``."""
+    return lambda first, last: ((day, label(day)) for day in range(first + (offset - first) % step, last + 1, step))
+
+
+def _month_starts(months: int) -> Callable[[int, int], Iterator[_Tick]]:
+    """The first days of months (of years, every 12) a multiple of ``months``
+    from the start of the era, as "Jul 2020" (or "2020")."""
+
+    def ticks(first: int, last: int) -> Iterator[_Tick]:
+        first, last = max(first, 1), min(last, LAST_DAY)
+        day = date.fromordinal(first) if first <= last else date.max
+        month = 12 * day.year + day.month - 1 + (day.day != 1)
+        for month in itertools.count(month + (-month) % months, months):
+            year = month // 12
+            if year > date.max.year or (at := date(year, month % 12 + 1, 1).toordinal()) > last:
+                return
+            yield at, str(year) if months % 12 == 0 else f"{_MONTHS[month % 12]} {year}"
+
+    return ticks
+
+
+def _on_calendar(ordinal: int) -> str:
+    return _date(date.fromordinal(min(max(ordinal, 1), LAST_DAY)))
+
+
+def _label_room(characters: int) -> float:
+    return max(TICK_SPACING, characters * TICK_CHARACTER + 12)
+
+
+DAY_STEPS = tuple(_Step(_every(step, _day), TICK_SPACING) for step in TICK_STEPS)
+DATE_STEPS = (
+    *(_Step(_every(step, _on_calendar), _label_room(len("21 Jul 2020"))) for step in (1, 2)),
+    *(_Step(_every(step, _on_calendar, 1), _label_room(len("21 Jul 2020"))) for step in (7, 14)),  # Mondays
+    *(_Step(_month_starts(months), _label_room(len("Jul 2020") if months < 12 else 4)) for months in MONTH_STEPS),
+)
+
+
+def _ticks(pieces: list[_Piece], steps: tuple[_Step, ...], lone: Callable[[_Piece], _Tick], first: int | None = None) -> list[_Tick]:
+    """Ticks to label: on each piece, those of the finest of ``steps`` that
+    leaves room for the labels; on a piece with room for one, ``lone``."""
+    wanted: list[_Tick] = []
     for piece in pieces:
-        room = int((piece.right - piece.left) // TICK_SPACING) + 1
-        for step in TICK_STEPS:
-            days = list(range(math.ceil(piece.first / step) * step, math.floor(piece.last) + 1, step))
-            if len(days) <= room:
+        first, last = math.ceil(piece.first), math.floor(piece.last)
+        for step in steps:
+            room = int((piece.right - piece.left) // step.spacing) + 1
+            found = list(itertools.islice(step.ticks(first, last), room + 1))
+            if len(found) <= room:
                 break
-        lone = 0 if piece.first <= 0 <= piece.last else round((piece.first + piece.last) / 2)
-        wanted += days if len(days) > 1 else [lone]
-    return _apart(pieces, wanted, lambda day: len(_day(day)) * TICK_CHARACTER)
+        else:  # none leaves room: the coarsest, thinned below
+            found = list(steps[-1].ticks(first, last))
+        wanted += found if len(found) > 1 else [lone(piece)]
+    return _apart(pieces, wanted, TICK_CHARACTER, first)
 
 
-def _apart(pieces: list[_Piece], days: list[int], width: Callable[[int], float]) -> list[int]:
-    """Those of ``days`` whose labels, ``width`` wide and centred, keep apart;
-    day 0 first."""
-    kept: list[int] = [0] if 0 in days else []
-    for day in days:
-        if all(abs(_x(pieces, day) - _x(pieces, other)) >= (width(day) + width(other)) / 2 + 8 for other in kept):
-            kept.append(day)
+def _apart(pieces: list[_Piece], ticks: list[_Tick], character: float, first: int | None = None) -> list[_Tick]:
+    """Those of ``ticks`` whose labels, centred, keep apart; ``first`` (day 0) first."""
+    kept = [tick for tick in ticks if tick[0] == first][:1]
+    for tick in ticks:
+        if tick not in kept and all(abs(_x(pieces, tick[0]) - _x(pieces, other[0])) >= (len(tick[1]) + len(other[1])) * character / 2 + 8 for other in kept):
+            kept.append(tick)
     return sorted(kept)
+
+
+# --- The panels --------------------------------------------------------------
+
+_Place = Callable[[Row], tuple[tuple[int, int], tuple[int, int] | None]]
+
+
+@dataclass(frozen=True)
+class _Panel:
+    key: str  # "days" or "dates": the class `cf-panel-KEY`
+    heading: str
+    scale: str  # the scale in words, for the description
+    rows: list[Row]
+    place: _Place  # a row's start and end on the scale, as ranges
+    pieces: list[_Piece]
+    ticks: list[_Tick]
+    under: list[_Tick]  # a second line under some ticks: the dates of days
+    zero: float | None  # where the line of day 0 is drawn
+    point: Callable[[int], str]  # a point of the scale in words
+
+
+def _on_days(row: Row) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    assert row.days is not None
+    return row.days, row.end_days
+
+
+def _on_dates(row: Row) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    assert row.dates is not None
+    return _ordinals(row.dates), _ordinals(row.end_dates) if row.end_dates is not None else None
+
+
+def _ordinals(dates: tuple[date, date]) -> tuple[int, int]:
+    return dates[0].toordinal(), dates[1].toordinal()
+
+
+def _lone_day(piece: _Piece) -> _Tick:
+    """Day 0 if the piece has it, else its middle."""
+    day = 0 if piece.first <= 0 <= piece.last else round((piece.first + piece.last) / 2)
+    return day, _day(day)
+
+
+def _lone_date(piece: _Piece) -> _Tick:
+    middle = round((piece.first + piece.last) / 2)
+    return middle, _on_calendar(middle)
+
+
+def _scale_of(rows: list[Row], place: _Place, also: list[float]) -> list[_Piece]:
+    points = list(also)
+    for row in rows:
+        start, end = place(row)
+        points += [_middle(start)] + ([_middle(end)] if end is not None else [])
+    return _pieces(points)
+
+
+def _panels(rows: list[Row], index_name: str, day_zero: date | None) -> list[_Panel]:
+    """The days from day 0, if any row has one; the calendar dates of the
+    rows that have a date and no day, if any."""
+    panels: list[_Panel] = []
+    by_day = [row for row in rows if row.panel == "days"]
+    if by_day:
+        pieces = _scale_of(by_day, _on_days, [0.0])
+        ticks = _ticks(pieces, DAY_STEPS, _lone_day, 0)
+        dated = [(day, when) for day, _ in ticks if day_zero is not None and (when := _date_after(day_zero, day))]
+        heading = "Days from day 0" + (f" ({_short(index_name, HEADING_CHARACTERS)})" if index_name else "")
+        panels.append(_Panel("days", heading, "days from day 0", by_day, _on_days, pieces, ticks, _apart(pieces, dated, DATE_CHARACTER, 0), 0.0, _day))
+    by_date = [row for row in rows if row.panel == "dates"]
+    if by_date:
+        pieces = _scale_of(by_date, _on_dates, [])
+        ticks = _ticks(pieces, DATE_STEPS, _lone_date)
+        panels.append(_Panel("dates", "By calendar date", "calendar dates", by_date, _on_dates, pieces, ticks, [], None, _on_calendar))
+    return panels
 
 
 # --- The SVG -----------------------------------------------------------------
 
 TOP = 6
+PANEL_HEADER = 24  # the panel's heading
+PANEL_GAP = 18  # between panels
 HEADER = 20  # the lane's name
 TRACK = 20  # one row of markers and labels
 LANE_GAP = 8
@@ -388,7 +568,9 @@ def _css() -> str:
         ".cf-timeline{font-family:inherit;font-size:12px}"
         # Text keeps clear of the lines under it with a halo of the background.
         ".cf-timeline text{fill:currentColor;paint-order:stroke;stroke:var(--md-default-bg-color,#fff);stroke-width:3px;stroke-linejoin:round;stroke-opacity:.85}"
-        ".cf-timeline .cf-lane-name{font-weight:700}"
+        ".cf-timeline .cf-panel-name{font-size:13px;font-weight:700;letter-spacing:.02em}"
+        ".cf-timeline .cf-panel-rule{stroke:currentColor;stroke-opacity:.35}"
+        ".cf-timeline .cf-lane-name{font-weight:700;fill-opacity:.85}"
         ".cf-timeline .cf-swatch{fill:var(--cf-lane)}"
         ".cf-timeline .cf-lane-rule{stroke:currentColor;stroke-opacity:.15}"
         ".cf-timeline .cf-grid{stroke:currentColor;stroke-opacity:.12}"
@@ -424,16 +606,17 @@ class _Mark:
     track: int
 
 
-def _marks(rows: list[Row], pieces: list[_Piece]) -> list[_Mark]:
-    """Each drawn row placed on a track of its lane, its label where it does
-    not run into another (cut short, or left out when the lane is crowded)."""
+def _marks(rows: list[Row], pieces: list[_Piece], place: _Place) -> list[_Mark]:
+    """Each row placed on a track of its lane, its label where it does not
+    run into another (cut short, or left out when the lane is crowded)."""
     marks: list[_Mark] = []
     tracks: dict[str, list[float]] = {}  # lane: where each track's last label ends
-    for row in sorted((row for row in rows if row.days is not None), key=lambda row: _middle(row.days or (0, 0))):
-        assert row.days is not None
-        x = _x(pieces, _middle(row.days))
-        end = max(_x(pieces, _middle(row.end_days)), x + 4) if row.end_days is not None else x
-        low, high = _x(pieces, row.days[0]), _x(pieces, (row.end_days or row.days)[1])
+    for row, (start, finish) in sorted(((row, place(row)) for row in rows), key=lambda pair: _middle(pair[1][0])):
+        x = _x(pieces, _middle(start))
+        end = max(_x(pieces, _middle(finish)), x + 4) if finish is not None else x
+        # The band stops at a break: the break hides those days.
+        low = max(_x(pieces, start[0]), _piece_of(pieces, _middle(start)).left)
+        high = min(_x(pieces, (finish or start)[1]), _piece_of(pieces, _middle(finish or start)).right)
         label = _short(row.summary)
         width = len(label) * CHARACTER
         label_x, anchor, reach = end + 9, "start", (x - 7, end + 9 + width)
@@ -453,62 +636,78 @@ def _marks(rows: list[Row], pieces: list[_Piece]) -> list[_Mark]:
 
 
 def _svg(rows: list[Row], index_name: str, day_zero: date | None, prefix: str) -> str:
-    drawn = [row for row in rows if row.days is not None]
-    if not drawn:
+    panels = _panels(rows, index_name, day_zero)
+    if not panels:
         return ""
-    points = [0.0] + [_middle(row.days) for row in drawn if row.days] + [_middle(row.end_days) for row in drawn if row.end_days]
-    pieces = _pieces(points)
-    marks = _marks(rows, pieces)
+    drawn: list[str] = []
+    lanes: list[list[Lane]] = []
+    y: float = TOP
+    for number, panel in enumerate(panels):
+        if number:
+            drawn.append(f'<line class="cf-panel-rule" x1="0" x2="{WIDTH}" y1="{_number(y + PANEL_GAP / 2)}" y2="{_number(y + PANEL_GAP / 2)}"/>')
+            y += PANEL_GAP
+        parts, its_lanes, y = _panel(panel, y)
+        drawn += parts
+        lanes.append(its_lanes)
+    title, desc = f"{prefix}-title", f"{prefix}-desc"
+    scales = " and ".join("in days from day 0" if panel.key == "days" else "by calendar date" for panel in panels)
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cf-timeline" width="100%" viewBox="0 0 {WIDTH} {_number(y)}" role="img" aria-labelledby="{_escape(title)}" aria-describedby="{_escape(desc)}">',
+        f'<title id="{_escape(title)}">Timeline of the case, {scales}</title>',
+        f'<desc id="{_escape(desc)}">{_escape(_description(rows, panels, lanes, index_name, day_zero))}</desc>',
+        f"<style>{_css()}</style>",
+    ]
+    return "\n".join(head + drawn + ["</svg>"]) + "\n"
+
+
+def _panel(panel: _Panel, top: float) -> tuple[list[str], list[Lane], float]:
+    """A panel's elements from ``top`` down: its heading, lanes and axis; the
+    lanes it has; and where it ends."""
+    pieces = panel.pieces
+    marks = _marks(panel.rows, pieces, panel.place)
     lanes = [lane for lane in LANES if any(mark.row.lane_key == lane.key for mark in marks)]
-    body: list[str] = []
-    y = TOP
+    body = [f'<text class="cf-panel-name" x="4" y="{_number(top + 15)}">{_escape(panel.heading)}</text>']
+    y = first = top + PANEL_HEADER
     for lane in lanes:
         mine = [mark for mark in marks if mark.row.lane_key == lane.key]
         height = HEADER + TRACK * (max(mark.track for mark in mine) + 1) + LANE_GAP
         body.append(f'<g class="cf-lane cf-lane-{lane.key}">')
-        body.append(f'<rect class="cf-swatch" x="4" y="{y + 5}" width="10" height="10" rx="2"/>')
-        body.append(f'<text class="cf-lane-name" x="19" y="{y + 14}">{_escape(lane.name)}</text>')
+        body.append(f'<rect class="cf-swatch" x="4" y="{_number(y + 5)}" width="10" height="10" rx="2"/>')
+        body.append(f'<text class="cf-lane-name" x="19" y="{_number(y + 14)}">{_escape(lane.name)}</text>')
         body += [_event(mark, y + HEADER + TRACK * mark.track + TRACK / 2) for mark in mine]
         body.append("</g>")
         y += height
-        body.append(f'<line class="cf-lane-rule" x1="0" x2="{WIDTH}" y1="{y - LANE_GAP / 2}" y2="{y - LANE_GAP / 2}"/>')
+        body.append(f'<line class="cf-lane-rule" x1="0" x2="{WIDTH}" y1="{_number(y - LANE_GAP / 2)}" y2="{_number(y - LANE_GAP / 2)}"/>')
     axis = y + 2
-    ticks = _ticks(pieces)
-    dated = _apart(pieces, ticks, lambda day: len(_date_after(day_zero, day)) * DATE_CHARACTER) if day_zero else []
-    under = [f'<rect class="cf-break" x="{_number(a.right + 3)}" y="{TOP}" width="{_number(b.left - a.right - 6)}" height="{axis - TOP}"/>' for a, b in zip(pieces, pieces[1:])]
-    under += [f'<line class="cf-grid" x1="{_number(_x(pieces, day))}" x2="{_number(_x(pieces, day))}" y1="{TOP}" y2="{axis}"/>' for day in ticks if day != 0]
-    under.append(f'<line class="cf-day0" x1="{_number(_x(pieces, 0))}" x2="{_number(_x(pieces, 0))}" y1="{TOP}" y2="{axis}"/>')
-    scale = [f'<line class="cf-axis" x1="{_number(piece.left)}" x2="{_number(piece.right)}" y1="{axis}" y2="{axis}"/>' for piece in pieces]
+    span = f'y1="{_number(first)}" y2="{_number(axis)}"'
+    under = [f'<rect class="cf-break" x="{_number(a.right + 3)}" y="{_number(first)}" width="{_number(b.left - a.right - 6)}" height="{_number(axis - first)}"/>' for a, b in zip(pieces, pieces[1:])]
+    under += [f'<line class="cf-grid" x1="{_number(_x(pieces, at))}" x2="{_number(_x(pieces, at))}" {span}/>' for at, _ in panel.ticks if at != panel.zero]
+    if panel.zero is not None:
+        under.append(f'<line class="cf-day0" x1="{_number(_x(pieces, panel.zero))}" x2="{_number(_x(pieces, panel.zero))}" {span}/>')
+    scale = [f'<line class="cf-axis" x1="{_number(piece.left)}" x2="{_number(piece.right)}" y1="{_number(axis)}" y2="{_number(axis)}"/>' for piece in pieces]
     for a, b in zip(pieces, pieces[1:]):  # the break: two slanted strokes
-        scale += [f'<line class="cf-axis" x1="{_number(x - 3)}" x2="{_number(x + 3)}" y1="{axis + 5}" y2="{axis - 5}"/>' for x in (a.right + 6, b.left - 6)]
-    for day in ticks:
-        x = _x(pieces, day)
-        label = _day(day)
-        anchor = "start" if x - len(label) * 3.3 < 0 else "end" if x + len(label) * 3.3 > WIDTH else "middle"
-        scale.append(f'<line class="cf-axis" x1="{_number(x)}" x2="{_number(x)}" y1="{axis}" y2="{axis + 4}"/>')
-        scale.append(f'<text class="cf-tick" x="{_number(x)}" y="{axis + 17}" text-anchor="{anchor}">{_escape(label)}</text>')
-        when = _date_after(day_zero, day) if day_zero is not None and day in dated else ""
-        if when:
-            scale.append(f'<text class="cf-tick-date" x="{_number(x)}" y="{axis + 31}" text-anchor="{anchor}">{_escape(when)}</text>')
-    height = axis + (38 if day_zero else 24)
-    title, desc = f"{prefix}-title", f"{prefix}-desc"
-    head = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cf-timeline" width="100%" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{_escape(title)}" aria-describedby="{_escape(desc)}">',
-        f'<title id="{_escape(title)}">Timeline of the case, in days from day 0</title>',
-        f'<desc id="{_escape(desc)}">{_escape(_description(rows, lanes, pieces, index_name, day_zero))}</desc>',
-        f"<style>{_css()}</style>",
-    ]
-    return "\n".join(head + under + body + scale + ["</svg>"]) + "\n"
+        scale += [f'<line class="cf-axis" x1="{_number(x - 3)}" x2="{_number(x + 3)}" y1="{_number(axis + 5)}" y2="{_number(axis - 5)}"/>' for x in (a.right + 6, b.left - 6)]
+    for lines, css, drop in ((panel.ticks, "cf-tick", 17), (panel.under, "cf-tick-date", 31)):
+        for at, label in lines:
+            x = _x(pieces, at)
+            anchor = "start" if x - len(label) * 3.3 < 0 else "end" if x + len(label) * 3.3 > WIDTH else "middle"
+            if css == "cf-tick":
+                scale.append(f'<line class="cf-axis" x1="{_number(x)}" x2="{_number(x)}" y1="{_number(axis)}" y2="{_number(axis + 4)}"/>')
+            scale.append(f'<text class="{css}" x="{_number(x)}" y="{_number(axis + drop)}" text-anchor="{anchor}">{_escape(label)}</text>')
+    bottom = axis + (38 if panel.under else 24)
+    return [f'<g class="cf-panel cf-panel-{panel.key}">', *under, *body, *scale, "</g>"], lanes, bottom
 
 
 def _event(mark: _Mark, y: float) -> str:
     row = mark.row
-    course = row.end_days is not None
+    course = (row.end_days if row.panel == "days" else row.end_dates) is not None
     classes = "cf-event cf-course" if course else "cf-event"
-    if row.day.startswith("about "):
+    if row.approximate:
         classes += " cf-approximate"
-    said = f"{row.summary} ({row.day}{', ' + row.date if row.date else ''})"
-    parts = [f'<g class="{classes}" data-id="{_escape(row.id)}" data-lane="{_escape(row.lane_key)}">', f"<title>{_escape(said)}</title>"]
+    when = row.day if row.panel == "days" else ("about " if row.approximate else "") + row.date
+    also = row.date if row.panel == "days" and row.date else ""
+    said = f"{row.summary} ({when}{', ' + also if also else ''})"
+    parts = [f'<g class="{classes}" data-id="{_escape(row.id)}" data-lane="{_escape(row.lane_key)}" data-panel="{row.panel}">', f"<title>{_escape(said)}</title>"]
     if mark.high - mark.low > 1 and (mark.low < mark.x - 0.5 or mark.high > mark.end + 0.5):
         parts.append(f'<rect class="cf-span" x="{_number(mark.low)}" y="{_number(y - 7)}" width="{_number(mark.high - mark.low)}" height="14" rx="3"/>')
     if course:
@@ -520,18 +719,32 @@ def _event(mark: _Mark, y: float) -> str:
     return "".join(parts) + "</g>"
 
 
-def _description(rows: list[Row], lanes: list[Lane], pieces: list[_Piece], index_name: str, day_zero: date | None) -> str:
-    drawn = sum(1 for row in rows if row.days is not None)
-    undated = len(rows) - drawn
+def _counted(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
+
+
+def _description(rows: list[Row], panels: list[_Panel], lanes: list[list[Lane]], index_name: str, day_zero: date | None) -> str:
+    keys = [panel.key for panel in panels]
     zero = f"day 0 is {index_name}" + (f" ({_date(day_zero)})" if day_zero else "")
-    words = [
-        f"The events of the case on a scale of days, {zero}.",
-        f"{drawn} {'event is' if drawn == 1 else 'events are'} drawn, in lanes: {', '.join(lane.name for lane in lanes)}.",
-    ]
-    if undated:
-        words.append(f"{undated} more {'event has' if undated == 1 else 'events have'} no known day and {'is' if undated == 1 else 'are'} listed only in the table.")
-    if len(pieces) > 1:
-        hidden = "; ".join(f"{_day(math.ceil(a.last))} to {_day(math.floor(b.first))}" for a, b in zip(pieces, pieces[1:]))
-        words.append(f"The scale is broken where nothing happens for a long time: {hidden}.")
+    if keys == ["days"]:
+        words = [f"The events of the case on a scale of days, {zero}."]
+    elif keys == ["dates"]:
+        words = [f"The events of the case by calendar date: {zero}, which has no date, and no event has a known day counted from it."]
+    else:
+        words = [
+            f"The events of the case in two panels: {zero}, which has no date. The first panel shows the events on a scale of days from day 0; "
+            "the second shows by calendar date the events that have a date but no known day from day 0."
+        ]
+    for panel, its_lanes in zip(panels, lanes):
+        where = "" if len(panels) == 1 else " on the scale of days" if panel.key == "days" else " by calendar date"
+        words.append(f"{_counted(len(panel.rows), 'event is', 'events are')} drawn{where}, in lanes: {', '.join(lane.name for lane in its_lanes)}.")
+    undrawn = sum(1 for row in rows if not row.drawn)
+    if undrawn:
+        words.append(f"{_counted(undrawn, 'more event has', 'more events have')} neither a known day nor a calendar date and {'is' if undrawn == 1 else 'are'} listed only in the table.")
+    for panel in panels:
+        if len(panel.pieces) > 1:
+            hidden = "; ".join(f"{panel.point(math.ceil(a.last))} to {panel.point(math.floor(b.first))}" for a, b in zip(panel.pieces, panel.pieces[1:]))
+            which = "" if len(panels) == 1 else f" of {panel.scale}"
+            words.append(f"The scale{which} is broken where nothing happens for a long time: {hidden}.")
     words.append("Bars are courses from start to end; faint bands show how imprecisely a time is known.")
     return " ".join(words)
