@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import click
 
@@ -70,7 +70,7 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
         raise click.UsageError("There is no cases/ folder here: give the case files or folders to check.")
     settings = _settings(profile, strict)
     files, empty = find_case_files(paths or ["cases"])
-    reports = empty + validate_files(files, jobs, settings)
+    reports = empty + validate_files(files, jobs, settings, _progress(len(files)))
     if output_format == "json":
         click.echo(reporters.as_json(reports), nl=False)
     else:
@@ -78,6 +78,26 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
     if any(not report.readable for report in reports):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if any(report.has_errors for report in reports) else EXIT_OK)
+
+
+# Fewer files than this are checked before a progress line would help.
+_PROGRESS_FROM = 50
+
+
+def _progress(total: int) -> Callable[[int, int], None] | None:
+    """A progress line on the terminal for many files: only when the
+    diagnostics go to a terminal too (not piped, not in CI), and erased at
+    the end so that the report is all that stays."""
+    if total < _PROGRESS_FROM or os.environ.get("CI") or not (sys.stderr.isatty() and sys.stdout.isatty()):
+        return None
+    step = max(1, total // 100)
+
+    def show(done: int, total: int) -> None:
+        if done % step == 0 or done == total:
+            sys.stderr.write(f"\rChecking cases: {done}/{total}" if done < total else "\r\x1b[K")
+            sys.stderr.flush()
+
+    return show
 
 
 def _settings(profile: str | None, strict: bool | None) -> Settings:
@@ -246,6 +266,36 @@ def render(out: str, cases: str, section: str, no_directory_urls: bool) -> None:
         click.echo(f"{held.path}: not published: {'; '.join(held.reasons)}", err=True)
     click.echo(f"Wrote {len(site.files)} files to {out}: {len(site.published)} cases published, {len(site.unpublished)} held back.", err=True)
     sys.exit(EXIT_FINDINGS if site.unpublished else EXIT_OK)
+
+
+@main.command(short_help="Explain a diagnostic code: what it means and how to fix it.")
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain CODE (CF501, cf501 or its name, dose-schedule-missing):
+    what it means, how to fix it, and an example of both."""
+    import textwrap
+
+    from caseforge.codes import CODES
+    from caseforge.suggest import closest
+
+    wanted = code.strip().upper()
+    entry = CODES.get(wanted) or CODES.get(f"CF{wanted}") or next((item for item in CODES.values() if item.name == code.strip().lower()), None)
+    if entry is None:
+        guess = closest(code, [*CODES, *(item.name for item in CODES.values())])
+        raise click.BadParameter(f"there is no code `{code}`{f'; did you mean `{guess}`?' if guess else '.'} Codes are CF and three digits, as in the diagnostics.", param_hint="CODE")
+
+    def paragraph(text: str) -> str:
+        return textwrap.fill(text, width=78)
+
+    def block(text: str) -> str:
+        return textwrap.indent(text, "    ")
+
+    click.echo(f"{entry.code} {entry.name} ({entry.severity.value}, {entry.category.value})\n")
+    click.echo(paragraph(entry.summary) + "\n")
+    click.echo(paragraph(entry.explanation) + "\n")
+    click.echo("How to fix it:\n" + paragraph(entry.fix_hint) + "\n")
+    click.echo("For example, this:\n" + block(entry.example) + "\n")
+    click.echo("becomes:\n" + block(entry.fixed))
 
 
 @main.command(short_help="Explain unit codes and suggest the UCUM code for what authors write.")

@@ -63,6 +63,29 @@ _ALL = [
         "strict = true\n\n[severity]\nCF406 = \"warning\"",
     ),
     Code(
+        "CF004", "unused-suppression", _S, Severity.WARNING,
+        "A suppression comment suppresses nothing.",
+        "`# caseforge: ignore[CODE]` hides a diagnostic of that code on its own line, and "
+        "`# caseforge: ignore-file[CODE]` in the comments at the top hides it in the whole "
+        "file. When the problem has been fixed, or the comment is on another line than the "
+        "diagnostic, the comment hides nothing, and a stale one would later hide a real "
+        "problem without anyone deciding so.",
+        "Remove the comment, or move it to the line the diagnostic is reported on.",
+        "route: oral  # caseforge: ignore[CF501]",
+        "route: oral",
+    ),
+    Code(
+        "CF005", "invalid-suppression", _S, _E,
+        "A suppression comment cannot be honoured.",
+        "A suppression names the codes it hides, in brackets. A code that does not exist is "
+        "usually a typo; the codes of a file that cannot be read (CF0xx, CF1xx) cannot be "
+        "hidden, because nothing after them was checked; `ignore-file` belongs in the comments "
+        "at the top of the file.",
+        "Name existing codes: `# caseforge: ignore[CF501]`; fix reading problems instead.",
+        "frequency: daily  # caseforge: ignore",
+        "frequency: daily  # caseforge: ignore[CF501]",
+    ),
+    Code(
         "CF101", "not-utf8", _S, _E,
         "The file is not UTF-8 text.",
         "Case files are UTF-8, the encoding every current editor uses. A file saved in "
@@ -381,7 +404,9 @@ _ALL = [
         "CARE asks for each drug's dose, route and frequency, so that a reader could give "
         "the same treatment. Many published reports leave one out; the warning says the "
         "case file is as incomplete as the report, not that it is wrong.",
-        "Add `route` and `frequency` as the report gives them; if it does not, say so in `notes`.",
+        "Add `route` and `frequency` as the report gives them. If the report does not give them, "
+        "the warning records the gap; to accept it, add `# caseforge: ignore[CF501]` at the end "
+        "of the line the warning points at.",
         "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}",
         "- kind: drug\n  name: tocilizumab\n  dose: {value: 480, unit: mg}\n  route: intravenous\n  frequency: single dose",
     ),

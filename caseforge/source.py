@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,8 @@ class Document:
     path: str
     data: Any
     root: yaml.Node
+    # The text as read: suppression comments are found in it.
+    text: str = field(default="", repr=False, compare=False)
 
     def position(self, pointer: str) -> Position:
         """Line and column (1-based) where the value at ``pointer`` starts.
@@ -223,7 +225,7 @@ def loads(raw: bytes | str, path: str = "<text>") -> tuple[Document | None, list
         return None, builder.problems
     if data is None:
         return None, [make("CF103", path, "The file holds an empty document; a case needs at least a title.")]
-    return Document(path, data, node), []
+    return Document(path, data, node, text), []
 
 
 def _looks_like_utf16(raw: bytes) -> bool:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from caseforge.care.assess import Score
 from caseforge.config import Settings, adjust
@@ -92,7 +92,8 @@ def validate_document(document: Document) -> list[Diagnostic]:
 
 def check_document(document: Document, profile: str | None, strict: bool = False) -> tuple[list[Diagnostic], Score | None]:
     """The stages after reading: structure, then the checks on a sound
-    structure, then completeness against ``profile`` (none: not judged)."""
+    structure, then completeness against ``profile`` (none: not judged);
+    last, the file's own suppression comments."""
     from caseforge import schema
     from caseforge.checks import run_all
 
@@ -108,21 +109,33 @@ def check_document(document: Document, profile: str | None, strict: bool = False
             assessment = assess(document, get(profile))
             score = assessment.score()
             found.extend(completeness(document, assessment, strict))
-    found.sort(key=Diagnostic.sort_key)
+    from caseforge.suppressions import apply
+
+    found = apply(document, sorted(found, key=Diagnostic.sort_key))
     if len(found) > MAX_DIAGNOSTICS:
         del found[MAX_DIAGNOSTICS:]
         found.append(make("CF002", document.path, f"Stopped after {MAX_DIAGNOSTICS} problems; there are more.", hint="Fix these and run caseforge again."))
     return found, score
 
 
-def validate_files(paths: list[str], jobs: int | None = None, settings: Settings | None = None) -> list[FileReport]:
-    """Reports for many files, in the order given."""
+def validate_files(paths: list[str], jobs: int | None = None, settings: Settings | None = None, progress: Callable[[int, int], None] | None = None) -> list[FileReport]:
+    """Reports for many files, in the order given; ``progress`` is told
+    (done, total) as files are checked."""
     settings = settings or Settings()
     jobs = jobs or os.cpu_count() or 1
+    tell = progress or (lambda done, total: None)
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
-        return [validate_file(path, settings) for path in paths]
+        reports = []
+        for path in paths:
+            reports.append(validate_file(path, settings))
+            tell(len(reports), len(paths))
+        return reports
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, len(paths) // (jobs * 4))
+    chunk = max(1, len(paths) // (jobs * 16))
+    reports = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(validate_file, paths, [settings] * len(paths), chunksize=chunk))
+        for report in pool.map(validate_file, paths, [settings] * len(paths), chunksize=chunk):
+            reports.append(report)
+            tell(len(reports), len(paths))
+    return reports

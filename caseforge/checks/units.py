@@ -160,7 +160,7 @@ def _doses(document: Document) -> Iterator[Diagnostic]:
             missing = [name for name in ("route", "frequency") if name not in mapping]
             if missing:
                 what = " and ".join(f"`{name}`" for name in missing)
-                yield located(document, "CF501", f"{pointer}/name", f"{_capital(str(mapping.get('name', 'This drug')))} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}; if the report does not, the warning records that it lacks {'them' if len(missing) > 1 else 'it'}.")
+                yield located(document, "CF501", f"{pointer}/name", f"{_capital(str(mapping.get('name', 'This drug')))} has no {what} (CARE 9b).", f"Add {what} as the report gives {'them' if len(missing) > 1 else 'it'}. If the report lacks {'them' if len(missing) > 1 else 'it'}, the warning records the gap; `# caseforge: ignore[CF501]` on this line accepts it.")
 
 
 def _dose_unit(document: Document, pointer: str, code: str) -> Iterator[Diagnostic]:

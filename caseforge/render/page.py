@@ -80,6 +80,7 @@ def render(document: Document, assessment: Assessment, slug: str, last_changed: 
         body = _SECTION_BODIES[anchor](context, assessment)
         if body:
             parts.append(f"## {heading}\n\n{body}")
+            context.present.add(anchor)
     if downloads:
         parts.append("## Downloads\n\n" + "\n".join(f"- [{_link_text(text)}]({name})" for text, name in downloads.items()) + "\n")
     return Page(slug, "\n".join(part.rstrip("\n") + "\n" for part in parts if part), summary(document.data, assessment, slug))
@@ -92,6 +93,9 @@ def render(document: Document, assessment: Assessment, slug: str, last_changed: 
 class _Context:
     document: Document
     citations: dict[str, int]
+    # The sections written so far; the checklist, which comes after those
+    # its elements belong to, links only to sections the page has.
+    present: set[str] = field(default_factory=set)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -406,7 +410,7 @@ def _checklist(context: _Context, assessment: Assessment) -> str:
     rows = []
     for result in assessment.results:
         item, finding = result.item, result.finding
-        topic = f'<a href="#{escape(item.anchor)}">{escape(item.topic)}</a>' if item.anchor else escape(item.topic)
+        topic = f'<a href="#{escape(item.anchor)}">{escape(item.topic)}</a>' if item.anchor in context.present else escape(item.topic)
         css = finding.status.value.replace(" ", "-")
         note = finding.gap or finding.reason
         rows.append((escape(item.id), topic, f'<span class="cf-care cf-{css}">{_STATUS_MARK[finding.status]} {escape(finding.status.value)}</span>', escape(note)))
