@@ -309,12 +309,18 @@ def _trends(context: _Context) -> str:
     if not series:
         return ""
     markers = labs.markers(context.document)
-    figures = []
+    figures, unplaced = [], []
     for one in series:
-        table = _html_table(("When", "Value"), ((escape(point.time), escape(point.shown)) for point in (*one.points, *one.unplaced, *one.unconverted)))
-        svg = charts.trend_svg(one, markers) if len(one.points) >= 2 else ""
-        chart = f"\n{svg}\n" if svg else '<p class="cf-note">Fewer than two values have a known day; the values are listed below.</p>'
-        figures.append(f'<figure class="cf-figure cf-trend" data-series="{escape(one.key)}">{chart}<figcaption>{escape(one.name)}, {escape(display.unit(one.unit) or one.unit)}</figcaption>\n<details class="cf-data"><summary>The values</summary>{table}</details></figure>')
+        values = (*one.points, *one.unplaced, *one.unconverted)
+        caption = f"{escape(one.name)}, {escape(display.unit(one.unit) or one.unit)}"
+        if len(one.points) < 2:
+            unplaced.append((caption, "; ".join(f"{escape(point.shown)} ({escape(point.time)})" for point in values)))
+            continue
+        table = _html_table(("When", "Value"), ((escape(point.time), escape(point.shown)) for point in values))
+        figures.append(f'<figure class="cf-figure cf-trend" data-series="{escape(one.key)}">\n{charts.trend_svg(one, markers)}\n<figcaption>{caption}</figcaption>\n<details class="cf-data"><summary>The values</summary>{table}</details></figure>')
+    if unplaced:
+        # A chart needs two values whose days are known; the others are listed.
+        figures.append('<p class="cf-note">Measured more than once, but with fewer than two values on a known day, so not charted:</p>' + _html_table(("Test", "Values"), unplaced, "cf-unplaced"))
     return _labelled("Trends", "\n".join(figures))
 
 
@@ -335,7 +341,7 @@ def _time_cell(time: str, as_published: str | None) -> str:
 def _interventions(context: _Context, _: Assessment) -> str:
     interventions = context.data.get("interventions") or []
     changes = [
-        f"<li><strong>{escape(item['name'])}</strong>: {escape(change['change'])} (why: {escape(change['reason'])})</li>"
+        f"<li><strong>{escape(item['name'])}</strong>: {inline_html(change['change'], context.citations)} (why: {inline_html(change['reason'], context.citations)})</li>"
         for item in interventions for change in item.get("changes") or []
     ]
     return _block(_interventions_table(context, interventions), _labelled("Changes", f"<ul>{''.join(changes)}</ul>" if changes else ""))
@@ -413,7 +419,7 @@ def _checklist(context: _Context, assessment: Assessment) -> str:
         topic = f'<a href="#{escape(item.anchor)}">{escape(item.topic)}</a>' if item.anchor in context.present else escape(item.topic)
         css = finding.status.value.replace(" ", "-")
         note = finding.gap or finding.reason
-        rows.append((escape(item.id), topic, f'<span class="cf-care cf-{css}">{_STATUS_MARK[finding.status]} {escape(finding.status.value)}</span>', escape(note)))
+        rows.append((escape(item.id), topic, f'<span class="cf-care cf-{css}">{_STATUS_MARK[finding.status]} {escape(finding.status.value)}</span>', inline_html(note, context.citations) if note else ""))
     score = assessment.score()
     caption = f"<p>{escape(score.title)}: {score.met} of {score.items} elements reported or not applicable.</p>"
     return _block(caption, _html_table(("Item", "Topic", "Status", "Note"), rows, "cf-checklist"))
@@ -515,6 +521,8 @@ def _relative_words(time: dict[str, Any], names: dict[str, str]) -> str:
     for key, word in (("follows", "after"), ("precedes", "before"), ("during", "during")):
         if isinstance(time.get(key), str):
             name = names.get(time[key], time[key])
+            if len(name) > 1 and name[0].isupper() and name[1].islower():
+                name = name[0].lower() + name[1:]  # "after admitted with ...", but "after CAR-T ..."
             return f"{word} {name if len(name) <= 40 else name[:39].rstrip() + '…'}"
     if "age" in time:
         return f"at age {age_text(time['age'])}"
