@@ -38,8 +38,8 @@ def main() -> None:
 @main.command(short_help="Check case files and report problems with their line and column.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text for people; json for programs (a stable document, described in the project's documentation).",
+    "--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+    show_default=True, help="text for people; json for programs (a stable document, described in the project's documentation); github for GitHub Actions annotations; sarif for code scanning (SARIF 2.1.0).",
 )
 @click.option(
     "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
@@ -73,6 +73,10 @@ def validate(paths: tuple[str, ...], output_format: str, colour: str, jobs: int 
     reports = empty + validate_files(files, jobs, settings, _progress(len(files)))
     if output_format == "json":
         click.echo(reporters.as_json(reports), nl=False)
+    elif output_format == "github":
+        click.echo(reporters.github(reports), nl=False)
+    elif output_format == "sarif":
+        click.echo(reporters.as_sarif(reports), nl=False)
     else:
         click.echo(reporters.text(reports, _use_colour(colour, sys.stdout)), nl=False, color=True)
     if any(not report.readable for report in reports):
@@ -296,6 +300,34 @@ def explain(code: str) -> None:
     click.echo("How to fix it:\n" + paragraph(entry.fix_hint) + "\n")
     click.echo("For example, this:\n" + block(entry.example) + "\n")
     click.echo("becomes:\n" + block(entry.fixed))
+
+
+@main.command(short_help="Start a case file with every CARE section, ready to fill in.")
+@click.argument("slug")
+@click.option("--profile", default=None, metavar="NAME", help="The checklist the new case is laid out by: care-2016 (the default), care-2013, scare-2023 (adds highlights and each operation's details), or a journal's.")
+@click.option("--folder", default="cases", show_default=True, type=click.Path(file_okay=False, path_type=str), help="The folder to write the case in; made if missing.")
+def new(slug: str, profile: str | None, folder: str) -> None:
+    """Write FOLDER/SLUG.yaml: every section of the checklist in order, each
+    under a line saying what to write there, with the editor's modeline.
+    SLUG is lower-case words joined by hyphens (appendicitis-child). The
+    new file validates without errors; its warnings list what is still to
+    write. An existing case is never replaced (exit status 1)."""
+    from caseforge import new as starter
+    from caseforge.care.profiles import get
+
+    problem = starter.slug_problem(slug)
+    if problem:
+        raise click.BadParameter(problem, param_hint="SLUG")
+    chosen = get(_settings(profile, None).profile)
+    try:
+        path = starter.create(slug, folder, chosen)
+    except FileExistsError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    except OSError as error:
+        click.echo(f"error: cannot write the case in `{folder}`: {error.strerror or error}.", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Wrote {path.as_posix()}, laid out by {chosen.title}.\nNext: edit it, then run `caseforge validate {path.as_posix()}`.")
 
 
 @main.command(short_help="Explain unit codes and suggest the UCUM code for what authors write.")

@@ -469,6 +469,16 @@ _ALL = [
         "authors: [{name: A}, {name: B}, {name: C}, {name: D}]",
     ),
     Code(
+        "CF507", "consent-pending", Category.CARE, Severity.WARNING,
+        "Consent to publish is still being sought.",
+        "A case can be written and checked while the patient's consent is sought "
+        "(`caseforge new` starts a case that way), but it is not published until consent "
+        "is recorded. Under `--strict`, as for a submission, it is an error.",
+        "When the patient (or a parent, guardian or next of kin) has consented, record it.",
+        "consent:\n  status: pending",
+        "consent:\n  status: obtained\n  given_by: patient",
+    ),
+    Code(
         "CF701", "duplicate-id", _R, _E,
         "Two entries have the same id.",
         "Ids let entries refer to each other (`of: car-t-1`). Two entries with one id would "

@@ -321,3 +321,15 @@ def test_every_element_of_every_profile_documents_its_criterion_and_section() ->
         for item in profile.items:
             assert item.asks.endswith(".") and item.criterion.endswith(".") and item.topic, (profile.name, item.id)
             assert item.pointer.startswith("/"), item.id
+
+
+def test_consent_being_sought_is_a_warning_while_the_case_is_written_and_an_error_when_strict() -> None:
+    data = changed(put({"status": "pending"}, "consent"))
+    (warning,) = diagnostics(data)
+    assert (warning.code, warning.severity, warning.pointer) == ("CF507", Severity.WARNING, "/consent/status")
+    assert statuses(data)["13"] is Status.NOT_REPORTED
+
+
+def test_a_placeholder_age_of_at_least_zero_is_not_an_age() -> None:
+    data = changed(put({"value": 0, "unit": "a", "comparator": ">="}, "patient", "age"))
+    assert statuses(data)["5a"] is Status.PARTIAL

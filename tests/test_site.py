@@ -349,3 +349,16 @@ def test_serve_shows_the_site_and_rebuilds_when_a_case_changes(tmp_path: Path) -
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_no_setting_publishes_a_case_without_consent(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {
+        "pending.yaml": COMPLETE_CASE.replace("  status: obtained\n  given_by: patient\n", "  status: pending\n"),
+        "silenced.yaml": COMPLETE_CASE.replace("  status: obtained\n  given_by: patient\n", "  status: not_obtained\n"),
+    })
+    (root / "caseforge.toml").write_text('[severity]\nCF504 = "off"\nCF507 = "off"\n')
+    result = run_caseforge("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    for slug in ("pending", "silenced"):
+        assert not (root / "public" / "cases" / slug).exists(), slug
+        assert f"cases/{slug}.yaml is not published: consent to publish is not recorded" in result.stderr

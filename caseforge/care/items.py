@@ -208,6 +208,9 @@ def keywords(low: int, high: int) -> Judge:
 
 
 def demographics(case: Case) -> Finding:
+    age = case.get("/patient/age") or {}
+    if age.get("value") == 0 and age.get("comparator") in (">", ">="):
+        return Finding(Status.PARTIAL, ("/patient/age",), "the age is not given (it says only that the patient is at least 0)")
     if case.get("/patient/sex") in ("not_reported", "unknown"):
         return Finding(Status.PARTIAL, ("/patient/age",), "the sex is not given")
     return Finding(Status.REPORTED, ("/patient/age", "/patient/sex"))
@@ -347,7 +350,8 @@ def consent(case: Case) -> Finding:
     status = case.get("/consent/status")
     if status in ("obtained", "waived"):
         return Finding(Status.REPORTED, ("/consent",))
-    return Finding(Status.NOT_REPORTED, ("/consent",), f"consent is recorded as `{status}`")
+    gap = "consent is still being sought" if status == "pending" else f"consent is recorded as `{status}`"
+    return Finding(Status.NOT_REPORTED, ("/consent",), gap)
 
 
 def _item(id: str, topic: str, asks: str, field_name: str, anchor: str, criterion: str, judge: Judge) -> Item:

@@ -1,6 +1,7 @@
 """CARE completeness: CF502 (element missing), CF503 (partly there), CF504
 (no consent to publish), CF505 (a `checklist` statement the case
-contradicts), CF506 (a profile's rule broken).
+contradicts), CF506 (a profile's rule broken), CF507 (consent still being
+sought: a warning while the case is written; it is not published).
 
 Consent is checked on every document, whatever the profile. The rest
 depends on the profile and on `--strict`, so it is not a registered check:
@@ -21,7 +22,9 @@ from caseforge.source import Document
 @check
 def consent(document: Document) -> Iterator[Diagnostic]:
     status = document.data.get("consent", {}).get("status")
-    if status not in ("obtained", "waived"):
+    if status == "pending":
+        yield located(document, "CF507", "/consent/status", "Consent to publish is still being sought (CARE 13); the case cannot be published until it is recorded.", "When the patient (or a parent or guardian) has consented, write `status: obtained` and `given_by`.")
+    elif status not in ("obtained", "waived"):
         said = "says consent was not obtained" if status == "not_obtained" else "does not record consent to publish"
         yield located(document, "CF504", "/consent/status", f"The case {said} (CARE 13); it cannot be published.", "Record the consent as the report states it (`status: obtained` and `given_by`), or `waived` with the ethics committee's decision in `ethics_approval`.")
 

@@ -72,10 +72,14 @@ def _add_case(site: Site, path: Path, cases: Path, settings: Settings, section: 
     if document is not None:
         problems, _ = check_document(document, settings.profile, settings.strict)
     errors = [item for item in adjust(settings, str(path), problems) if item.severity is Severity.ERROR]
-    if document is None or errors:
+    # Consent is checked here again, whatever the settings make of CF504 and
+    # CF507: no level or ignore may publish a case without it.
+    consented = document is not None and document.data["consent"]["status"] in ("obtained", "waived")
+    if document is None or errors or not consented:
         reasons = tuple(f"{item.line or 1}:{item.column or 1} {item.code} {item.message}" for item in errors[:3])
         more = (f"and {len(errors) - 3} more errors",) if len(errors) > 3 else ()
-        site.unpublished.append(Unpublished(str(path), reasons + more))
+        unconsented = ("consent to publish is not recorded",) if document is not None and not consented and not any(item.code == "CF504" for item in errors) else ()
+        site.unpublished.append(Unpublished(str(path), reasons + more + unconsented))
         return
     slug = path.relative_to(cases).with_suffix("").as_posix()
     name = slug.rsplit("/", 1)[-1]
