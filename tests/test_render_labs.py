@@ -11,7 +11,8 @@ import pytest
 from caseforge.diagnostics import Severity
 from caseforge.render import charts, labs
 from caseforge.source import Document, load, loads
-from helpers import CASES, case_text, diagnose
+from caseforge.render.timeline import text_width
+from helpers import CASES, COMPLETE_CASE, case_text, diagnose
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -258,6 +259,51 @@ def test_reference_ranges_are_written_as_clinicians_write_them() -> None:
     assert labs.range_text(None) == ""
 
 
+def test_a_test_without_an_id_is_placed_by_its_own_time() -> None:
+    """Nothing can refer to a test without an id, but its time counts from an
+    entry all the same: Day +14 of day 0, and the date when day 0's is exact."""
+    found = document(case_with(
+        ["{id: crp-1, name: CRP, time: {day: 1, of: car-t}, result: {value: 80, unit: mg/L}}"],
+        [
+            "{name: CRP, time: {day: 14, of: car-t}, result: {value: 12, unit: mg/L}}",
+            "{name: CRP, time: {after: P3W, of: toci}, result: {value: 4, unit: mg/L}}",
+            "{name: CRP, time: {before: P2D, of: admission}, result: {value: 3, unit: mg/L}}",
+            "{name: ferritin, time: {day: 2, of: later}, result: {value: 900, unit: ug/L}}",
+            "{name: ferritin, time: 2021-11, result: {value: 700, unit: ug/L}}",
+        ],
+    ))
+    rows = labs.lab_table(found)
+    assert [row.time for row in rows] == [
+        "Day +1 · 2021-09-30",
+        "Day +14 · 2021-10-13",
+        "Day +29 · 2021-10-28",  # three weeks after day 8
+        "Day \u221211 · 2021-09-18",
+        "time not known",  # two days after an entry that only follows day 0
+        "Day +33 to +62 · 2021-11",
+    ]
+    (crp, ferritin) = labs.series(found)
+    assert [(point.days, point.test_id, point.pointer) for point in crp.points] == [
+        ((-11, -11), None, "/follow_up/tests/2/result"),
+        ((1, 1), "crp-1", "/diagnostic_assessment/tests/0/result"),
+        ((14, 14), None, "/follow_up/tests/0/result"),
+        ((29, 29), None, "/follow_up/tests/1/result"),
+    ]
+    assert crp.unplaced == () and [point.time for point in crp.points][2] == "Day +14"
+    assert [point.days for point in ferritin.points] == [(33, 62)] and len(ferritin.unplaced) == 1
+    # Without a date of day 0, the day alone.
+    undated = document(COURSE.replace("time: 2021-09-29", "time: {follows: admission}") + "follow_up:\n  tests:\n    - {name: CRP, time: {day: 14, of: car-t}, result: {value: 12, unit: mg/L}}\n")
+    assert [row.time for row in labs.lab_table(undated)] == ["Day +14"]
+
+
+def test_the_complete_case_places_its_follow_up_test() -> None:
+    found, problems = loads(COMPLETE_CASE.encode("utf-8"), "complete.yaml")
+    assert found is not None, problems
+    follow_up = [row for row in labs.lab_table(found) if row.section == "follow_up"]
+    assert [(row.name, row.test_id, row.time) for row in follow_up] == [("sodium", None, "Day +14 · 2024-05-05")]
+    (sodium,) = labs.series(found)
+    assert [point.time for point in sodium.points] == ["Day 0", "Day +14"] and sodium.chartable
+
+
 def test_the_table_has_a_row_for_every_test() -> None:
     found = document(case_with(
         [
@@ -380,6 +426,39 @@ def test_hostile_names_are_escaped() -> None:
     assert "<img src=x onerror=alert(1)> · Day +8" in [group.find(f"{SVG}title").text for group in root.iter(f"{SVG}g")]
 
 
+def plot_box(root: ElementTree.Element) -> tuple[float, float, float]:
+    """The plot's left edge (its y-axis), top and bottom."""
+    (axis,) = [line for line in root.iter(f"{SVG}line") if line.get("class") == "cf-axis" and line.get("x1") == line.get("x2") and float(line.get("y2")) - float(line.get("y1")) > 50]
+    return float(axis.get("x1")), float(axis.get("y1")), float(axis.get("y2"))
+
+
+def marker_labels(root: ElementTree.Element) -> list[tuple[float, float, float, str]]:
+    """Each marker label's left and right ends, its baseline and its text."""
+    found = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("class") == "cf-marker-label":
+            x, width = float(text.get("x")), text_width(text.text, charts.FONT)
+            left = x if text.get("text-anchor") == "start" else x - width
+            found.append((left, left + width, float(text.get("y")), text.text))
+    return found
+
+
+def test_marker_labels_are_inside_the_plot_at_its_top_clear_of_the_values() -> None:
+    (series,) = labs.series(HAEMOGLOBIN)
+    root = parsed(charts.trend_svg(series, labs.markers(HAEMOGLOBIN)))
+    left, top, bottom = plot_box(root)
+    labels = marker_labels(root)
+    assert [text for _, _, _, text in labels] == ["lymphodepletion", "CD19 CAR-T cells", "tocilizumab"]
+    highest = min(float(t.get("y")) for t in root.iter(f"{SVG}text") if t.get("class") == "cf-tick" and not t.text.startswith("Day"))
+    for start, end, y, text in labels:
+        assert left < start and end <= charts.WIDTH - charts.RIGHT, text
+        assert top < y - 9 and y + 4 < highest - 4, f"{text}: above the values, inside the plot"
+    points = [float(circle.get("cy")) for circle in root.iter(f"{SVG}circle")]
+    assert min(points) > max(y for _, _, y, _ in labels) + 4
+    # Nothing drawn at the first tick: no padding, the first day is the axis.
+    assert float([t for t in root.iter(f"{SVG}text") if t.text == "Day \u221210"][0].get("x")) == left
+
+
 def test_labels_of_markers_are_short_and_kept_apart() -> None:
     assert charts._short("lymphodepletion with fludarabine and cyclophosphamide") == "lymphodepletion…"  # not "with…"
     assert charts._short("tocilizumab") == "tocilizumab"
@@ -389,11 +468,14 @@ def test_labels_of_markers_are_short_and_kept_apart() -> None:
         "    - {id: a, name: CRP, time: {day: 1, of: car-t}, result: {value: 80, unit: mg/L}}\n"
         "    - {id: b, name: CRP, time: {day: 9, of: car-t}, result: {value: 20, unit: mg/L}}\n")
     root = parsed(charts.trend_svg(labs.series(crowded)[0], labs.markers(crowded)))
-    labels = [(float(t.get("x")), float(t.get("y")), t.text) for t in root.iter(f"{SVG}text") if t.get("class") == "cf-marker-label"]
+    labels = marker_labels(root)
     assert 0 < len(labels) <= len(labs.markers(crowded))
-    for index, (x, y, text) in enumerate(labels):  # no two labels in one row overlap
-        for other_x, other_y, other in labels[index + 1:]:
-            assert y != other_y or abs(x - other_x) >= min(len(text), len(other)) * charts.CHAR, (text, other)
+    assert len({y for _, _, y, _ in labels}) == charts.LANES, "staggered over the rows"
+    left = plot_box(root)[0]
+    for index, (start, end, y, text) in enumerate(labels):  # no two labels in one row overlap
+        assert left < start and end <= charts.WIDTH - charts.RIGHT, text
+        for other_start, other_end, other_y, other in labels[index + 1:]:
+            assert y != other_y or end + 4 <= other_start or other_end + 4 <= start, (text, other)
 
 
 # ---------------------------------------------------------------- the seed case
@@ -424,7 +506,12 @@ def test_the_seed_case_charts_the_car_t_cells() -> None:
     assert root[0].text == "CAR-T cells in peripheral blood (%)"
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "cf-tick"]
     assert ticks == ["0", "20", "40", "60", "80", "Day 0", "Day +20", "Day +40", "Day +60", "Day +80", "Day +100"]
-    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "cf-marker-label"] == ["donor-derived CD19…", "tocilizumab"]
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "cf-marker-label"] == ["donor-derived CD19 CAR-T cells", "tocilizumab"]
+    # Day 0 is drawn inside the plot, not on its axis, and under its tick.
+    axis = plot_box(root)[0]
+    infusion = [line for line in root.iter(f"{SVG}line") if line.get("class") == "cf-marker"][0]
+    day_0 = [t for t in root.iter(f"{SVG}text") if t.text == "Day 0"][0]
+    assert float(infusion.get("x1")) >= axis + 15 and float(day_0.get("x")) == float(infusion.get("x1"))
     assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "cf-days"]) == 1  # three months: days 84 to 93
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from caseforge.render.timeline import LANES, Timeline, timeline
+from caseforge.render.timeline import LABEL_MOST, LABEL_SIZE, LANE_SIZE, LANES, WIDTH, Timeline, fit, text_width, timeline
 from caseforge.source import Document, load, loads
 from helpers import CASES, REPO, case_text
 
@@ -67,6 +67,10 @@ def panel_ids(result: Timeline, panel: str) -> list[str]:
 
 def panel_texts(result: Timeline, panel: str, css_class: str) -> list[str]:
     return [node.text or "" for node in panels(result)[panel].iter(f"{SVG}text") if node.get("class") == css_class]
+
+
+def label_of(event: ElementTree.Element) -> ElementTree.Element | None:
+    return next((node for node in event.iter(f"{SVG}text") if node.get("class") == "cf-label"), None)
 
 
 def desc(result: Timeline) -> str:
@@ -202,6 +206,32 @@ def test_the_seed_draws_its_dated_history_by_calendar_date_as_day_0_has_no_date(
     assert parsed(result).findtext(f"{SVG}title") == "Timeline of the case, in days from day 0 and by calendar date"
 
 
+def test_the_seed_keeps_lane_names_clear_of_the_line_of_day_0() -> None:
+    case, _ = load(SEED)
+    assert case is not None
+    days = panels(timeline(case))["days"]
+    children = list(days)
+    (zero,) = [child for child in children if child.get("class") == "cf-day0"]
+    day_0 = float(zero.get("x1", "nan"))
+    lanes = [child for child in children if "cf-lane" in child.get("class", "").split()]
+    assert len(lanes) == 4
+    crossed = []
+    for lane in lanes:
+        assert children.index(zero) < children.index(lane), "the line is drawn first, under the lanes"
+        name = lane.find(f"{SVG}text[@class='cf-lane-name']")
+        back = lane.find(f"{SVG}rect[@class='cf-lane-back']")
+        assert name is not None and back is not None and name.text
+        left, right = float(back.get("x", "nan")), float(back.get("x", "nan")) + float(back.get("width", "nan"))
+        top, bottom = float(back.get("y", "nan")), float(back.get("y", "nan")) + float(back.get("height", "nan"))
+        # The background covers the name (and the line of day 0 where it crosses it).
+        assert left <= 4 and float(name.get("x", "nan")) + text_width(name.text, LANE_SIZE, bold=True) <= right
+        assert top <= float(name.get("y", "nan")) - LANE_SIZE and float(name.get("y", "nan")) + 3 <= bottom
+        if float(name.get("x", "nan")) <= day_0 <= float(name.get("x", "nan")) + text_width(name.text, LANE_SIZE, bold=True):
+            crossed.append(name.text)
+            assert left < day_0 < right
+    assert crossed == ["Interventions", "Adverse events", "Outcomes"]
+
+
 def test_the_seed_rows_run_in_time_order() -> None:
     case, _ = load(SEED)
     assert case is not None
@@ -225,6 +255,17 @@ def test_the_brucellosis_case_counts_days_back_from_admission() -> None:
     assert [row.id for row in result.rows[:3]] == ["abdominal-pain-onset", "weight-loss-onset", "fever-onset"]
     approximate = [g for g in events(result) if g.get("data-id") == "brucella-diagnosed"]
     assert "cf-approximate" in approximate[0].get("class", "")
+    # Most of its events have no known time: the figure says so.
+    assert (len(result.rows), len(events(result))) == (16, 5)
+    assert result.note == "11 of 16 events have no known time; they are listed in the table."
+
+
+def test_the_note_under_the_figure_counts_what_is_not_drawn() -> None:
+    assert render(STAY).note == ""  # every event is drawn
+    one = render(STAY + "      - {id: relapse, kind: relapse, summary: Fever again, time: {follows: cured}}\n")
+    assert one.note == "1 of 5 events has no known time; it is listed in the table."
+    none = render("    index_event: nowhere\n    timeline:\n      - {id: a, kind: test, summary: s, time: {follows: b}}\n      - {id: b, kind: test, summary: t, time: {precedes: a}}\n")
+    assert none.svg == "" and none.note == ""  # no figure to note under
 
 
 # --- Lanes ----------------------------------------------------------------------
@@ -380,14 +421,73 @@ def test_a_course_of_years_is_broken_where_nothing_happens_and_clusters_stay_rea
     assert all(b - a >= 45 for a, b in zip(ticks, ticks[1:]))
 
 
+LONG = "Ultrasound shows hepatosplenomegaly and a small right pleural effusion, and a liver abscess"
+
+
 def test_labels_are_short_and_the_full_summary_is_in_the_title() -> None:
-    long = "Ultrasound shows hepatosplenomegaly and a small right pleural effusion"
-    result = render(STAY.replace("Blood cultures grow E. coli", long))
+    result = render(STAY.replace("Blood cultures grow E. coli", LONG))
     (culture,) = [g for g in events(result) if g.get("data-id") == "culture"]
-    label = culture.find(f"{SVG}text")
+    label = label_of(culture)
     assert label is not None and label.text is not None
-    assert len(label.text) <= 28 and label.text.endswith("\u2026")
-    assert culture.findtext(f"{SVG}title", "").startswith(long + " (Day +2")
+    # Alone in its track, it has the room up to the edge, but no more than LABEL_MOST characters.
+    assert 28 < len(label.text) <= LABEL_MOST and label.text.endswith("\u2026")
+    assert LONG.startswith(label.text[:-1])
+    assert float(label.get("x", "nan")) + text_width(label.text, LABEL_SIZE) <= WIDTH
+    assert culture.findtext(f"{SVG}title", "").startswith(LONG + " (Day +2")
+
+
+def test_a_label_is_cut_where_the_next_marker_of_its_track_stands() -> None:
+    result = render(STAY.replace("Blood cultures grow E. coli", LONG) + "      - {id: scan, kind: test, summary: CT scan, time: {day: 9, of: admission}}\n")
+    by_id = {g.get("data-id"): g for g in events(result)}
+    culture, scan = by_id["culture"], by_id["scan"]
+    assert culture.find(f"{SVG}circle").get("cy") == scan.find(f"{SVG}circle").get("cy"), "one track"  # type: ignore[union-attr]
+    label = label_of(culture)
+    assert label is not None and label.text is not None and label.text.endswith("\u2026")
+    assert LONG.startswith(label.text[:-1])
+    right = float(label.get("x", "nan")) + text_width(label.text, LABEL_SIZE)
+    assert right <= x_of(scan) - 7 - 4, "clear of the next marker"
+    assert right >= x_of(scan) - 7 - 8 - text_width(" hepatosplenomegaly", LABEL_SIZE), "using the room up to it"
+    assert label_of(scan) is not None and label_of(scan).text == "CT scan"  # type: ignore[union-attr]
+
+
+def test_labels_near_the_right_edge_run_left_and_stay_inside() -> None:
+    result = render(STAY.replace("Afebrile and well", "Afebrile and well, discharged home with oral antibiotics"))
+    for event in events(result):
+        label = label_of(event)
+        if label is None or not label.text:
+            continue
+        x, width = float(label.get("x", "nan")), text_width(label.text, LABEL_SIZE)
+        left, right = (x, x + width) if label.get("text-anchor") == "start" else (x - width, x)
+        assert 0 <= left and right <= WIDTH, label.text
+    (cured,) = [g for g in events(result) if g.get("data-id") == "cured"]
+    assert label_of(cured).get("text-anchor") == "end"  # type: ignore[union-attr]
+
+
+def test_text_is_drawn_at_a_readable_size() -> None:
+    """The viewBox is about as wide as the page's column (some 688 px), so
+    that sizes in it are about sizes on the screen: no text under 12 px."""
+    result = render(STAY)
+    root = parsed(result)
+    width = float(root.get("viewBox", "").split()[2])
+    assert width == WIDTH <= 720
+    style = root.findtext(f"{SVG}style", "")
+    sizes = {css: float(size) for css, size in re.findall(r"\.cf-timeline(?: \.([a-z0-9-]+))?\{[^}]*font-size:([0-9.]+)px", style)}
+    assert sizes[""] >= 13 and sizes["cf-lane-name"] >= 13 and sizes["cf-tick"] >= 12 and sizes["cf-tick-date"] >= 12
+    assert min(sizes.values()) * 688 / width >= 12
+
+
+def test_a_long_heading_is_cut_to_the_width_and_given_in_full_in_its_title() -> None:
+    name = "Admitted with abdominal pain and fever; tachycardic, with hepatosplenomegaly and a palpable spleen tip"
+    result = render(STAY.replace("Admitted with fever", name))
+    days = panels(result)["days"]
+    (shown,) = panel_texts(result, "days", "cf-panel-name")
+    assert shown.startswith("Days from day 0 (Admitted with abdominal pain") and shown.endswith("\u2026)")
+    assert 4 + text_width(shown, 14, bold=True) <= WIDTH
+    assert fit("a b c", 1000, 14) == "a b c"
+    (heading,) = [g for g in days.iter(f"{SVG}g") if g.get("class") == "cf-panel-heading"]
+    assert heading.findtext(f"{SVG}title") == f"Days from day 0 ({name})"
+    # A heading that fits has no title of its own.
+    assert not [g for g in parsed(render(STAY)).iter(f"{SVG}g") if g.get("class") == "cf-panel-heading"]
 
 
 def test_crowded_days_stack_their_labels_instead_of_overlapping() -> None:

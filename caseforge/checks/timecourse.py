@@ -37,7 +37,7 @@ def course_of(document: Document) -> tuple[dict[str, tuple[str, dict[str, Any]]]
     global _resolved
     if _resolved[0] is not document:
         entries = {mapping["id"]: (pointer, mapping) for pointer, mapping in mappings(document) if isinstance(mapping.get("id"), str)}
-        _resolved = (document, entries, resolve(entries, _birth(document)))
+        _resolved = (document, entries, resolve(entries, birth_interval(document)))
     return _resolved[1], _resolved[2]  # type: ignore[return-value]
 
 
@@ -105,7 +105,7 @@ def stated_durations(document: Document) -> Iterator[Diagnostic]:
         anchor = entries[index][1]
         length = {"start": anchor.get("time", anchor.get("start")), "end": follow_up["last_follow_up"], "duration": follow_up["duration"]}
         entries = {**entries, "the follow-up": ("/follow_up", length)}
-        course = resolve(entries, _birth(document))
+        course = resolve(entries, birth_interval(document))
     for identifier, (pointer, mapping) in entries.items():
         stated = days_of(mapping.get("duration"))
         start, end = course.start.get(identifier), course.end.get(identifier)
@@ -124,7 +124,7 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
     for pointer, value in values(document):
         if isinstance(value, str) and "T" in value and pointer.rpartition("/")[2] in ("date", "time", "start", "end") and value[:4].isdigit() and not has_time_zone(value):
             yield located(document, "CF409", pointer, f"`{value}` gives a time of day without its time zone.", "Add the zone as the report gives it (`Z` for UTC, or an offset such as `+08:00`), or give the date alone.")
-    birth = _birth(document)
+    birth = birth_interval(document)
     if birth is None:
         return
     entries, course = course_of(document)
@@ -139,7 +139,7 @@ def zones_and_birth(document: Document) -> Iterator[Diagnostic]:
                 yield located(document, "CF411", f"{pointer}/time/age", f"The age at `{identifier}` does not fit the age at presentation: one puts the birth at {implied.shown()}, the other at {birth.shown()}.", "Check both ages and the dates against the report.")
 
 
-def _birth(document: Document) -> Interval | None:
+def birth_interval(document: Document) -> Interval | None:
     """When the patient was born, from the age at presentation and its date."""
     patient = document.data.get("patient") or {}
     presentation = _presentation(document)

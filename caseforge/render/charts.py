@@ -17,19 +17,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Sequence
+from typing import Sequence
 
 from caseforge.render.labs import MINUS, Marker, Series, day_label
+from caseforge.render.timeline import fit, text_width
 from caseforge.units import display
 
 WIDTH = 640
 PLOT_HEIGHT = 200
 LEFT, RIGHT, BOTTOM = 58, 32, 34
-LANE = 14  # height of one row of intervention labels
-CHAR = 6.2  # the rough width of one character at 11px, to keep labels apart
-LABEL_CHARS = 24
+TOP = 22  # above the plot: the unit
+LANE = 14  # height of one row of intervention labels, at the top inside the plot
+LANES = 3  # rows of them at most
+FONT = 11
+LABEL_CHARS = 32
+PAD = 0.04  # of the days shown: room left of the first tick when something is drawn on it
 
-_Scale = Callable[[float], float]
 _DANGLING = frozenset({"and", "or", "with", "of", "the", "for", "to", "in", "on", "before", "after", "a"})
 
 # The line's colour is the theme's link colour, which Material keeps legible
@@ -49,7 +52,8 @@ STYLE = (
     ".cf-chart .cf-days{stroke:" + _LINE + ";stroke-width:2;stroke-opacity:.5}"
     ".cf-chart .cf-marker{stroke:currentColor;stroke-opacity:.55;stroke-dasharray:4 3}"
     ".cf-chart .cf-course{fill:currentColor;fill-opacity:.25}"
-    ".cf-chart .cf-marker-label{fill-opacity:.8}"
+    # Marker labels sit inside the plot, clear of the lines under them.
+    ".cf-chart .cf-marker-label{fill-opacity:.85;paint-order:stroke;stroke:var(--md-default-bg-color,#fff);stroke-width:3px;stroke-linejoin:round;stroke-opacity:.9}"
 )
 
 
@@ -93,8 +97,9 @@ class _Frame:
     days: tuple[float, float]
     values: tuple[float, float]
     log: bool
-    top: float
+    top: float  # of the plot
     bottom: float
+    head: float = 0.0  # the rows of marker labels at the top of the plot, above the values
 
     def x(self, day: float) -> float:
         return _scale(day, *self.days, LEFT, WIDTH - RIGHT)
@@ -102,8 +107,8 @@ class _Frame:
     def y(self, value: float) -> float:
         if self.log:
             low, high = self.values
-            return _scale(math.log10(max(value, low)), math.log10(low), math.log10(high), self.bottom, self.top)
-        return _scale(value, *self.values, self.bottom, self.top)
+            return _scale(math.log10(max(value, low)), math.log10(low), math.log10(high), self.bottom, self.top + self.head)
+        return _scale(value, *self.values, self.bottom, self.top + self.head)
 
 
 def trend_svg(series: Series, markers: Sequence[Marker] = ()) -> str:
@@ -126,9 +131,15 @@ def trend_svg(series: Series, markers: Sequence[Marker] = ()) -> str:
         if 0 < low < 0.4 * high:
             low = 0.0  # proportions read true from zero when the values come near it anyway
         y_ticks = nice_ticks(low, high, 4)
-    lanes = _lanes(shown, lambda day: _scale(day, x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT))
-    top = 22 + LANE * (max(lanes.values(), default=-1) + 1)
-    frame = _Frame((x_ticks[0], x_ticks[-1]), (y_ticks[0], y_ticks[-1]), log, top, top + PLOT_HEIGHT)
+    # Day 0 (or whatever is drawn on the first tick) would hide in the axis:
+    # the days start a little before it then.
+    span = x_ticks[-1] - x_ticks[0]
+    leftmost = min([point.days[0] for point in series.points if point.days] + [_middle(m.start) for m in shown])
+    days = (x_ticks[0] - PAD * span if leftmost <= x_ticks[0] + PAD * span / 4 else x_ticks[0], x_ticks[-1])
+    frame = _Frame(days, (y_ticks[0], y_ticks[-1]), log, TOP, TOP + PLOT_HEIGHT)
+    labels = _labels(shown, frame)
+    head = LANE * (max((row for row, _, _, _ in labels.values()), default=-1) + 1)
+    frame = _Frame(days, frame.values, log, TOP, TOP + PLOT_HEIGHT + head, head + 6 if head else 0.0)
 
     unit = display.unit(series.unit)
     height = frame.bottom + BOTTOM
@@ -140,7 +151,7 @@ def trend_svg(series: Series, markers: Sequence[Marker] = ()) -> str:
     ]
     out += _band(series, frame)
     out += _axes(frame, x_ticks, y_ticks, " ".join(filter(None, (unit, "(log scale)" if log else ""))))
-    out += [_marker(marker, lanes.get(marker.identifier), frame) for marker in shown]
+    out += [_marker(marker, labels.get(marker.identifier), frame) for marker in shown]
     out += _points(series, frame)
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -151,12 +162,13 @@ def _band(series: Series, frame: _Frame) -> list[str]:
     if series.reference_range is None:
         return []
     low, high = series.reference_range
-    band_top = frame.y(min(high, frame.values[1])) if high is not None else frame.top
+    # An open top stops below the marker labels.
+    band_top = frame.y(min(high, frame.values[1])) if high is not None else frame.y(frame.values[1])
     band_bottom = frame.y(max(low, frame.values[0])) if low is not None else frame.bottom
     if band_bottom <= band_top:
         return []
     out = [f'<rect class="cf-range" x="{LEFT}" y="{_n(band_top)}" width="{WIDTH - LEFT - RIGHT}" height="{_n(band_bottom - band_top)}"/>']
-    label_y = band_top + 12 if band_bottom - band_top >= 16 else band_top - 4 if band_top - 12 >= frame.top else None
+    label_y = band_top + 12 if band_bottom - band_top >= 16 else band_top - 4 if band_top - 12 >= frame.top + frame.head else None
     if label_y is not None:
         out.append(f'<text class="cf-range-label" x="{WIDTH - RIGHT - 4}" y="{_n(label_y)}" text-anchor="end">reference range</text>')
     return out
@@ -215,44 +227,59 @@ def describe(series: Series, markers: Sequence[Marker] = (), log: bool = False) 
     return " ".join(words)
 
 
-def _marker(marker: Marker, lane: int | None, frame: _Frame) -> str:
+_Label = tuple[int, float, str, str]  # row, x, anchor, text
+
+
+def _marker(marker: Marker, label: _Label | None, frame: _Frame) -> str:
     """A dashed line at the day given (two, and a bar between, for a course), its label in its row."""
-    start = frame.x((marker.start[0] + marker.start[1]) / 2)
-    end = frame.x((marker.end[0] + marker.end[1]) / 2) if marker.end else None
+    start = frame.x(_middle(marker.start))
+    end = frame.x(_middle(marker.end)) if marker.end else None
     when = day_label(marker.start) + (f" to {day_label(marker.end)}" if marker.end else "")
     parts = [f'<g class="cf-intervention"><title>{_text(f"{marker.label} · {when}")}</title>']
     for at in (start,) if end is None else (start, end):
         parts.append(f'<line class="cf-marker" x1="{_n(at)}" x2="{_n(at)}" y1="{frame.top}" y2="{frame.bottom}"/>')
     if end is not None:
-        parts.append(f'<rect class="cf-course" x="{_n(start)}" y="{frame.top - 3}" width="{_n(max(end - start, 1))}" height="3"/>')
-    if lane is not None:
-        label = _short(marker.label)
-        anchor, at = ("end", start - 3) if start + len(label) * CHAR > WIDTH - 2 else ("start", start + 3)
-        parts.append(f'<text class="cf-marker-label" x="{_n(at)}" y="{frame.top - 6 - LANE * lane}" text-anchor="{anchor}">{_text(label)}</text>')
+        parts.append(f'<rect class="cf-course" x="{_n(start)}" y="{frame.top}" width="{_n(max(end - start, 1))}" height="3"/>')
+    if label is not None:
+        row, at, anchor, text = label
+        parts.append(f'<text class="cf-marker-label" x="{_n(at)}" y="{_n(frame.top + 12 + LANE * row)}" text-anchor="{anchor}">{_text(text)}</text>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def _lanes(markers: Sequence[Marker], x: _Scale) -> dict[str, int]:
-    """A row for each marker's label, so that labels do not overlap (at most three rows;
-    a label that finds no room is left to the marker's tooltip)."""
+def _labels(markers: Sequence[Marker], frame: _Frame) -> dict[str, _Label]:
+    """Each marker's label, at the top inside the plot: right of its line,
+    or left of it near the right edge, cut to the room there is; a row for
+    each, staggered down so that no two overlap (at most three rows; a label
+    that finds no room is left to the marker's tooltip). Labels stay inside
+    the plot, clear of the values up its side."""
+    low, high = LEFT + 4, WIDTH - RIGHT - 2
     ends: list[float] = []
-    lanes: dict[str, int] = {}
+    found: dict[str, _Label] = {}
     for marker in sorted(markers, key=lambda m: (m.start[0], m.identifier)):
-        left = x((marker.start[0] + marker.start[1]) / 2)
-        width = len(_short(marker.label)) * CHAR + 8
-        if left + width > WIDTH - 2:
-            left -= width  # drawn to the left of its line
-        for lane, end in enumerate(ends):
-            if left >= end:
-                ends[lane] = left + width
-                lanes[marker.identifier] = lane
-                break
+        line = frame.x(_middle(marker.start))
+        text = _short(marker.label)
+        right, left = high - (line + 4), line - 4 - low
+        if text_width(text, FONT) <= right or right >= left:
+            text, anchor, at = fit(text, right, FONT, least=3), "start", line + 4
+            reach = (line - 2, at + text_width(text, FONT))
         else:
-            if len(ends) < 3:
-                lanes[marker.identifier] = len(ends)
-                ends.append(left + width)
-    return lanes
+            text, anchor, at = fit(text, left, FONT, least=3), "end", line - 4
+            reach = (at - text_width(text, FONT), line + 2)
+        if not text:
+            continue
+        row = next((row for row, end in enumerate(ends) if end + 6 <= reach[0]), None)
+        if row is None and len(ends) < LANES:
+            row = len(ends)
+            ends.append(-math.inf)
+        if row is not None:
+            ends[row] = reach[1]
+            found[marker.identifier] = (row, at, anchor, text)
+    return found
+
+
+def _middle(days: tuple[int, int]) -> float:
+    return (days[0] + days[1]) / 2
 
 
 def _short(label: str) -> str:

@@ -17,6 +17,9 @@ that all of them convert to, else the written unit most of them convert to. Noth
 dropped without a word: a value whose unit does not convert is kept in
 ``unconverted``, and one whose day (counted from day 0, the index event)
 is not known is kept in ``unplaced``; the page lists both under the chart.
+A test without an id is placed by its own time like any entry
+(``{day: 14, of: arrival}`` is Day +14 of the arrival's day, and its date
+when the arrival's date is exact), though nothing can refer to it.
 A reference range is drawn only when every test of the series that gives
 one in numbers gives the same (after conversion); the table shows each
 test's own.
@@ -29,9 +32,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple
 
-from caseforge.checks.timecourse import course_of
+from caseforge.checks.timecourse import birth_interval, course_of
+from caseforge.dates import Interval
 from caseforge.source import Document
-from caseforge.timecourse import TimeCourse, index_event
+from caseforge.timecourse import TimeCourse, index_event, resolve
 from caseforge.units import analytes, display
 from caseforge.units.conversion import convert
 
@@ -43,9 +47,9 @@ _LOW = frozenset({"low", "critically_low"})
 SECTIONS = ("diagnostic_assessment", "follow_up")
 
 # A result of a series: its pointer, the result (or component) and its test;
-# and a function from a test's id to its days from day 0.
+# and a function from a test's pointer and mapping to its days from day 0.
 _Member = tuple[str, dict[str, Any], dict[str, Any]]
-_Days = Callable[[Any], tuple[int, int] | None]
+_Days = Callable[[str, dict[str, Any]], tuple[int, int] | None]
 
 
 class Band(NamedTuple):
@@ -126,7 +130,7 @@ class Row:
 
 def series(document: Document) -> list[Series]:
     """The analytes measured at least twice with a number, in the order first met."""
-    days = _days_of(document)
+    days = _timed(document).days
     groups: dict[str, list[_Member]] = {}
     names: dict[str, tuple[str, analytes.Analyte | None]] = {}
     for pointer, test in _tests(document):
@@ -172,7 +176,7 @@ def _series(key: str, name: str, analyte: analytes.Analyte | None, members: list
     unconverted: list[Reading] = []
     ranges: set[Band] = set()
     for pointer, result, test in members:
-        placed = days(test.get("id"))
+        placed = days(pointer.partition("/result")[0], test)
         value = _to(result["value"], result["unit"], unit, molar_mass)
         reading = Reading(
             value=result["value"] if value is None else value,
@@ -257,8 +261,7 @@ def _days_at(course: TimeCourse, index: str, identifier: str, time: Any) -> tupl
 
 def lab_table(document: Document) -> list[Row]:
     """A row for every test of the diagnostic assessment and the follow-up, in file order."""
-    _, course = course_of(document)
-    days = _days_of(document)
+    timed = _timed(document)
     rows = []
     for pointer, test in _tests(document):
         result = test["result"]
@@ -277,7 +280,7 @@ def lab_table(document: Document) -> list[Row]:
                 reference_range=range_text(test.get("reference_range")),
                 flag=flag(result, test.get("reference_range"), test.get("interpretation"), found.molar_mass if found else None),
                 interpretation=test.get("interpretation"),
-                time=when(days(identifier), course.start.get(identifier) if isinstance(identifier, str) else None, time),
+                time=when(timed.days(pointer, test), timed.interval(pointer, test), time),
                 time_as_published=time.get("as_published") if isinstance(time, dict) else None,
                 test_id=identifier,
                 pointer=pointer,
@@ -361,15 +364,49 @@ def _tests(document: Document) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"/{section}/tests/{number}", test
 
 
-def _days_of(document: Document) -> _Days:
-    """A function from a test's id to its days from day 0 (None if not known)."""
-    _, course = course_of(document)
-    index = index_event(document.data)
+@dataclass(frozen=True)
+class _Timed:
+    """The time course of a case with its tests placed in it, those without
+    an id too (under a key of their pointer, which no id can be)."""
 
-    def days(identifier: Any) -> tuple[int, int] | None:
-        return course.days_from(index, identifier) if isinstance(identifier, str) and index is not None else None
+    course: TimeCourse
+    index: str | None  # day 0
 
-    return days
+    @staticmethod
+    def key(pointer: str, test: dict[str, Any]) -> str:
+        identifier = test.get("id")
+        return identifier if isinstance(identifier, str) else f"{pointer} (test)"
+
+    def days(self, pointer: str, test: dict[str, Any]) -> tuple[int, int] | None:
+        """A test's days from day 0 (None if not known)."""
+        return self.course.days_from(self.index, self.key(pointer, test)) if self.index is not None else None
+
+    def interval(self, pointer: str, test: dict[str, Any]) -> Interval | None:
+        """The calendar days a test may fall on (None if not known)."""
+        return self.course.start.get(self.key(pointer, test))
+
+
+_last_timed: tuple[Document | None, _Timed | None] = (None, None)
+
+
+def _timed(document: Document) -> _Timed:
+    """The tests of ``document`` placed in time (once per document, as the
+    course itself is)."""
+    global _last_timed
+    known, timed = _last_timed
+    if known is document and timed is not None:
+        return timed
+    entries, course = course_of(document)
+    unnamed = {
+        _Timed.key(pointer, test): (pointer, {"time": test["time"]})
+        for pointer, test in _tests(document)
+        if not isinstance(test.get("id"), str) and test.get("time") is not None
+    }
+    if unnamed:  # placed by the same rules, with the entries they count from
+        course = resolve({**entries, **unnamed}, birth_interval(document))
+    timed = _Timed(course, index_event(document.data))
+    _last_timed = (document, timed)
+    return timed
 
 
 def _loinc(test: dict[str, Any]) -> str | None:

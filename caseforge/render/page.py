@@ -280,7 +280,8 @@ def _timeline(context: _Context, _: Assessment) -> str:
     drawn = timeline(context.document)
     if not drawn.rows:
         return ""
-    figure = f'<figure class="cf-figure cf-timeline-figure">\n{drawn.svg}\n</figure>' if drawn.svg else ""
+    note = f'<p class="cf-timeline-note">{escape(drawn.note)}</p>' if drawn.note else ""
+    figure = f'<figure class="cf-figure cf-timeline-figure">\n{drawn.svg}\n{note}</figure>' if drawn.svg else ""
     table = drawn.html_table()
     return _block(figure, f'<details class="cf-data"><summary>The events as a table</summary>\n{table}\n</details>' if figure else table)
 

@@ -26,8 +26,17 @@ or months from day 0 (or at dates: days, Mondays, first days of months,
 years).
 
 Undrawn events. An event with neither a day nor a date is not drawn: it is a
-row of the table marked "time not known", and the SVG's description says how
-many there are, so that what is drawn is not taken for all there is.
+row of the table marked "time not known"; the SVG's description says how
+many there are, and so does `Timeline.note`, a line for the page to print
+under the figure, so that what is drawn is not taken for all there is.
+
+Text. The viewBox is about as wide as the page's column, so that labels of
+13 units and ticks of 12.5 show at about those sizes in pixels. A label runs
+right of its marker (or left, near the right edge) as far as the next marker
+of its track, and is cut there with an ellipsis; widths are estimated from
+Arial's, as no font is loaded. Lane names sit on the page's background, over
+the lines of the days; a heading too long for the width is cut, and given in
+full in its title.
 
 Order. Rows follow `TimeCourse.ordered`, placed by the midpoint of their
 time, so that a month ("2020-07") and a day within it are ordered by where
@@ -47,6 +56,7 @@ import html
 import itertools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable, Iterator
@@ -110,6 +120,19 @@ class Row:
 class Timeline:
     svg: str  # "" when no event has a known day or date
     rows: tuple[Row, ...]
+
+    @property
+    def note(self) -> str:
+        """A line to print under the SVG when it leaves events out ("11 of
+        16 events have no known time; they are listed in the table."), so
+        that what is drawn is not taken for all there is; "" when the SVG
+        draws every event (or there is no SVG)."""
+        undrawn = sum(1 for row in self.rows if not row.drawn)
+        if not self.svg or not undrawn:
+            return ""
+        if undrawn == 1:
+            return f"1 of {len(self.rows)} events has no known time; it is listed in the table."
+        return f"{undrawn} of {len(self.rows)} events have no known time; they are listed in the table."
 
     def markdown_table(self) -> str:
         """The rows as a Markdown table, every cell escaped for HTML and Markdown."""
@@ -324,25 +347,74 @@ def _markdown(text: str) -> str:
     return html.escape(_text(text), quote=False).translate(_MARKDOWN)
 
 
-def _short(text: str, most: int = 0) -> str:
-    most = most or LABEL_CHARACTERS
-    return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
+# The advance widths of Arial (and of Liberation Sans, Helvetica and Roboto,
+# near enough), in thousandths of the size, of the characters from " " to "~".
+_ARIAL = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *(556,) * 10, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611,
+    278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556,
+    500, 722, 500, 500, 500, 334, 260, 334, 584,
+)
+SPARE = 1.06  # other system fonts (San Francisco, Segoe UI) run a little wider
+BOLD = 1.1
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """How wide ``text`` is drawn at ``size`` in the page's sans-serif, a
+    little generously (no font is loaded, so it is an estimate)."""
+    total = 0
+    for character in text:
+        code = ord(character)
+        if 32 <= code < 127:
+            total += _ARIAL[code - 32]
+        else:  # wide scripts take a whole em; the rest about a lower-case letter
+            total += 1000 if character == "\u2026" or unicodedata.east_asian_width(character) in "WF" else 600
+    return total / 1000 * size * SPARE * (BOLD if bold else 1)
+
+
+def fit(text: str, room: float, size: float, bold: bool = False, least: int = 1) -> str:
+    """``text``, or as much of it as fits in ``room`` with an ellipsis (cut
+    at a word when that keeps most of it); "" when fewer than ``least``
+    characters would be left."""
+    if text_width(text, size, bold) <= room:
+        return text
+    room -= text_width("\u2026", size, bold)
+    kept, used = 0, 0.0
+    for character in text:
+        used += text_width(character, size, bold)
+        if used > room:
+            break
+        kept += 1
+    return _cut(text, kept, least)
+
+
+def _cut(text: str, kept: int, least: int = 1) -> str:
+    """The first ``kept`` characters of ``text`` and an ellipsis, back to the
+    end of a word when that keeps most of them; "" when fewer than ``least``."""
+    cut = text[:kept]
+    word = cut[: cut.rfind(" ")] if " " in cut and not text[kept : kept + 1].isspace() else cut
+    if len(word.rstrip()) >= 0.6 * kept:
+        cut = word
+    cut = cut.rstrip().rstrip(",;:(-\u2013\u2014/").rstrip()
+    return cut + "\u2026" if len(cut) >= least else ""
 
 
 # --- The scale ---------------------------------------------------------------
 
-WIDTH = 800  # of the viewBox; the SVG itself is 100% wide
-LEFT, RIGHT = 40, 760  # the plotted days
-LABEL_CHARACTERS = 28  # longer summaries are cut, with an ellipsis
-HEADING_CHARACTERS = 100  # and longer panel headings
-CHARACTER = 6.4  # the width of a character of a 12px label, roughly
+# The viewBox is about as wide as the page's column (some 690 px on a
+# desktop), so that a size in it is about that size on the screen.
+WIDTH = 700  # of the viewBox; the SVG itself is 100% wide
+LEFT, RIGHT = 36, 664  # the plotted days
+LABEL_SIZE, LANE_SIZE, HEADING_SIZE, TICK_SIZE = 13, 13, 14, 12.5  # font sizes
+LABEL_MOST = 48  # characters: a longer summary is cut, with an ellipsis, whatever the room
+LABEL_LEAST = 4  # characters: a label cut shorter is left out (the marker keeps its title)
+LABEL_ROOM = 96  # the room a label may count on before the next marker in its track
 LINEAR_DAYS = 120  # a course up to this long is drawn on one linear scale
 BREAK_DAYS = 30  # a break hides at least this many days,
 BREAK_SHARE = 0.08  # and this share of the course;
 MOST_PIECES = 6  # the axis has at most this many pieces
 BREAK_WIDTH = 26
-TICK_SPACING = 56  # the least room for a tick
-TICK_CHARACTER, DATE_CHARACTER = 6.2, 5.6  # widths of a character of the tick labels, roughly
+TICK_SPACING = 64  # the least room for a tick
 TICK_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650)
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000)  # between ticks on a scale of dates
 LAST_DAY = date.max.toordinal()
@@ -442,15 +514,15 @@ def _on_calendar(ordinal: int) -> str:
     return _date(date.fromordinal(min(max(ordinal, 1), LAST_DAY)))
 
 
-def _label_room(characters: int) -> float:
-    return max(TICK_SPACING, characters * TICK_CHARACTER + 12)
+def _label_room(label: str) -> float:
+    return max(TICK_SPACING, text_width(label, TICK_SIZE) + 12)
 
 
 DAY_STEPS = tuple(_Step(_every(step, _day), TICK_SPACING) for step in TICK_STEPS)
 DATE_STEPS = (
-    *(_Step(_every(step, _on_calendar), _label_room(len("21 Jul 2020"))) for step in (1, 2)),
-    *(_Step(_every(step, _on_calendar, 1), _label_room(len("21 Jul 2020"))) for step in (7, 14)),  # Mondays
-    *(_Step(_month_starts(months), _label_room(len("Jul 2020") if months < 12 else 4)) for months in MONTH_STEPS),
+    *(_Step(_every(step, _on_calendar), _label_room("21 Jul 2020")) for step in (1, 2)),
+    *(_Step(_every(step, _on_calendar, 1), _label_room("21 Jul 2020")) for step in (7, 14)),  # Mondays
+    *(_Step(_month_starts(months), _label_room("Jul 2020" if months < 12 else "2020")) for months in MONTH_STEPS),
 )
 
 
@@ -468,14 +540,14 @@ def _ticks(pieces: list[_Piece], steps: tuple[_Step, ...], lone: Callable[[_Piec
         else:  # none leaves room: the coarsest, thinned below
             found = list(steps[-1].ticks(first, last))
         wanted += found if len(found) > 1 else [lone(piece)]
-    return _apart(pieces, wanted, TICK_CHARACTER, first)
+    return _apart(pieces, wanted, first)
 
 
-def _apart(pieces: list[_Piece], ticks: list[_Tick], character: float, first: int | None = None) -> list[_Tick]:
+def _apart(pieces: list[_Piece], ticks: list[_Tick], first: int | None = None) -> list[_Tick]:
     """Those of ``ticks`` whose labels, centred, keep apart; ``first`` (day 0) first."""
     kept = [tick for tick in ticks if tick[0] == first][:1]
     for tick in ticks:
-        if tick not in kept and all(abs(_x(pieces, tick[0]) - _x(pieces, other[0])) >= (len(tick[1]) + len(other[1])) * character / 2 + 8 for other in kept):
+        if tick not in kept and all(abs(_x(pieces, tick[0]) - _x(pieces, other[0])) >= (text_width(tick[1], TICK_SIZE) + text_width(other[1], TICK_SIZE)) / 2 + 10 for other in kept):
             kept.append(tick)
     return sorted(kept)
 
@@ -488,7 +560,7 @@ _Place = Callable[[Row], tuple[tuple[int, int], tuple[int, int] | None]]
 @dataclass(frozen=True)
 class _Panel:
     key: str  # "days" or "dates": the class `cf-panel-KEY`
-    heading: str
+    heading: str  # in full; the SVG shows as much as fits (`_heading`)
     scale: str  # the scale in words, for the description
     rows: list[Row]
     place: _Place  # a row's start and end on the scale, as ranges
@@ -541,8 +613,8 @@ def _panels(rows: list[Row], index_name: str, day_zero: date | None) -> list[_Pa
         pieces = _scale_of(by_day, _on_days, [0.0])
         ticks = _ticks(pieces, DAY_STEPS, _lone_day, 0)
         dated = [(day, when) for day, _ in ticks if day_zero is not None and (when := _date_after(day_zero, day))]
-        heading = "Days from day 0" + (f" ({_short(index_name, HEADING_CHARACTERS)})" if index_name else "")
-        panels.append(_Panel("days", heading, "days from day 0", by_day, _on_days, pieces, ticks, _apart(pieces, dated, DATE_CHARACTER, 0), 0.0, _day))
+        heading = "Days from day 0" + (f" ({index_name})" if index_name else "")
+        panels.append(_Panel("days", heading, "days from day 0", by_day, _on_days, pieces, ticks, _apart(pieces, dated, 0), 0.0, _day))
     by_date = [row for row in rows if row.panel == "dates"]
     if by_date:
         pieces = _scale_of(by_date, _on_dates, [])
@@ -554,29 +626,33 @@ def _panels(rows: list[Row], index_name: str, day_zero: date | None) -> list[_Pa
 # --- The SVG -----------------------------------------------------------------
 
 TOP = 6
-PANEL_HEADER = 24  # the panel's heading
+PANEL_HEADER = 26  # the panel's heading
 PANEL_GAP = 18  # between panels
-HEADER = 20  # the lane's name
-TRACK = 20  # one row of markers and labels
+HEADER = 22  # the lane's name
+TRACK = 22  # one row of markers and labels
 LANE_GAP = 8
 MOST_TRACKS = 12
+GAP = 8  # between a label and the next marker or label in its track
 
 
 def _css() -> str:
     lanes = "".join(f".cf-timeline .cf-lane-{lane.key}{{--cf-lane:var(--cf-timeline-{lane.key},{lane.colour})}}" for lane in LANES)
     return (
-        ".cf-timeline{font-family:inherit;font-size:12px}"
+        f".cf-timeline{{font-family:inherit;font-size:{LABEL_SIZE}px}}"
         # Text keeps clear of the lines under it with a halo of the background.
         ".cf-timeline text{fill:currentColor;paint-order:stroke;stroke:var(--md-default-bg-color,#fff);stroke-width:3px;stroke-linejoin:round;stroke-opacity:.85}"
-        ".cf-timeline .cf-panel-name{font-size:13px;font-weight:700;letter-spacing:.02em}"
+        f".cf-timeline .cf-panel-name{{font-size:{HEADING_SIZE}px;font-weight:700;letter-spacing:.01em}}"
         ".cf-timeline .cf-panel-rule{stroke:currentColor;stroke-opacity:.35}"
-        ".cf-timeline .cf-lane-name{font-weight:700;fill-opacity:.85}"
+        f".cf-timeline .cf-lane-name{{font-size:{LANE_SIZE}px;font-weight:700;fill-opacity:.85}}"
+        # The lane's name sits on the background, over the lines of the days.
+        ".cf-timeline .cf-lane-back{fill:var(--md-default-bg-color,#fff)}"
         ".cf-timeline .cf-swatch{fill:var(--cf-lane)}"
         ".cf-timeline .cf-lane-rule{stroke:currentColor;stroke-opacity:.15}"
         ".cf-timeline .cf-grid{stroke:currentColor;stroke-opacity:.12}"
         ".cf-timeline .cf-day0{stroke:var(--md-accent-fg-color,#f50057);stroke-width:1.5;stroke-dasharray:4 3}"
         ".cf-timeline .cf-axis{stroke:currentColor;stroke-opacity:.6}"
-        ".cf-timeline .cf-tick-date{font-size:11px;fill-opacity:.7}"
+        f".cf-timeline .cf-tick{{font-size:{TICK_SIZE}px}}"
+        f".cf-timeline .cf-tick-date{{font-size:{TICK_SIZE}px;fill-opacity:.7}}"
         ".cf-timeline .cf-break{fill:currentColor;fill-opacity:.035}"
         ".cf-timeline .cf-marker{fill:var(--cf-lane);stroke:var(--md-default-bg-color,#fff);stroke-width:1.5}"
         ".cf-timeline .cf-approximate .cf-marker{fill:var(--md-default-bg-color,#fff);stroke:var(--cf-lane);stroke-width:2}"
@@ -606,33 +682,101 @@ class _Mark:
     track: int
 
 
+@dataclass
+class _Placing:
+    """A mark while its lane is laid out: the label it would like, and the
+    room it is sure of in its track (``reach``, from x to x)."""
+
+    row: Row
+    x: float
+    end: float
+    low: float
+    high: float
+    wanted: str  # the summary, cut at LABEL_MOST characters
+    label_x: float
+    anchor: str
+    reach: tuple[float, float]
+    track: int = 0
+    labelled: bool = True
+
+
 def _marks(rows: list[Row], pieces: list[_Piece], place: _Place) -> list[_Mark]:
-    """Each row placed on a track of its lane, its label where it does not
-    run into another (cut short, or left out when the lane is crowded)."""
-    marks: list[_Mark] = []
-    tracks: dict[str, list[float]] = {}  # lane: where each track's last label ends
+    """Each row placed on a track of its lane, and labelled as far as the
+    room before the next marker of its track allows.
+
+    A label goes right of its marker, or left of it when the room on the
+    right is short (near the right edge). Marks take the first track of their lane where the room a label
+    is sure of (``LABEL_ROOM``, or its whole width when shorter) is free;
+    then each label takes what room there is up to the next mark of its
+    track, and is cut there (or left out: a crowded lane draws markers alone,
+    their words in their titles and the table)."""
+    placing: list[_Placing] = []
+    tracks: dict[str, list[float]] = {}  # lane: where each track's last reach ends
     for row, (start, finish) in sorted(((row, place(row)) for row in rows), key=lambda pair: _middle(pair[1][0])):
         x = _x(pieces, _middle(start))
         end = max(_x(pieces, _middle(finish)), x + 4) if finish is not None else x
         # The band stops at a break: the break hides those days.
         low = max(_x(pieces, start[0]), _piece_of(pieces, _middle(start)).left)
         high = min(_x(pieces, (finish or start)[1]), _piece_of(pieces, _middle(finish or start)).right)
-        label = _short(row.summary)
-        width = len(label) * CHARACTER
-        label_x, anchor, reach = end + 9, "start", (x - 7, end + 9 + width)
-        if reach[1] > WIDTH - 2:
-            label_x, anchor, reach = x - 9, "end", (x - 9 - width, end + 7)
+        wanted = row.summary if len(row.summary) <= LABEL_MOST else _cut(row.summary, LABEL_MOST - 1)
+        width = text_width(wanted, LABEL_SIZE)
+        sure = min(width, LABEL_ROOM)
+        right, left = WIDTH - 2 - (end + 9), x - 9 - 2
+        if right >= min(width, 1.5 * LABEL_ROOM) or right >= left:  # right of it when there is fair room
+            mark = _Placing(row, x, end, low, high, wanted, end + 9, "start", (x - 7, end + 9 + min(sure, right)))
+        else:
+            mark = _Placing(row, x, end, low, high, wanted, x - 9, "end", (x - 9 - min(sure, left), end + 7))
         ends = tracks.setdefault(row.lane_key, [])
-        track = next((i for i, last in enumerate(ends) if last + 8 <= reach[0]), None)
+        track = next((i for i, last in enumerate(ends) if last + GAP <= mark.reach[0]), None)
         if track is None and len(ends) < MOST_TRACKS:
             track = len(ends)
             ends.append(-math.inf)
-        if track is None:  # a crowded lane: the marker alone, its words in the title and the table
+        if track is None:  # a crowded lane: the marker alone
             track = min(range(len(ends)), key=lambda i: (ends[i], i))
-            label, reach = "", (x - 7, end + 7)
-        ends[track] = max(ends[track], reach[1])
-        marks.append(_Mark(row, x, end, low, high, label, label_x, anchor, track))
-    return marks
+            mark.labelled, mark.reach = False, (x - 7, end + 7)
+        mark.track = track
+        ends[track] = max(ends[track], mark.reach[1])
+        placing.append(mark)
+    marks: list[_Mark] = []
+    for _, group in itertools.groupby(sorted(placing, key=lambda mark: (mark.row.lane_key, mark.track)), key=lambda mark: (mark.row.lane_key, mark.track)):
+        in_track = list(group)  # in order of x
+        free = -math.inf  # where what is drawn so far in the track ends
+        for number, mark in enumerate(in_track):
+            following = in_track[number + 1] if number + 1 < len(in_track) else None
+            if not mark.labelled:
+                label = ""
+            elif mark.anchor == "start":
+                limit = min(WIDTH - 2, following.reach[0] - GAP if following is not None else math.inf)
+                if following is not None and following.anchor == "end" and following.labelled:
+                    # Two labels face each other: each is sure of its part,
+                    # and they share the rest, the first up to half.
+                    room = following.label_x - mark.label_x - GAP
+                    theirs = text_width(following.wanted, LABEL_SIZE)
+                    mine = min(text_width(mark.wanted, LABEL_SIZE), LABEL_ROOM)
+                    limit = mark.label_x + max(room - theirs, min(max(room / 2, mine), limit - mark.label_x))
+                label = fit(mark.wanted, limit - mark.label_x, LABEL_SIZE, least=LABEL_LEAST)
+            else:
+                label = fit(mark.wanted, mark.label_x - max(free + GAP, 2), LABEL_SIZE, least=LABEL_LEAST)
+            drawn_to = mark.label_x + text_width(label, LABEL_SIZE) if label and mark.anchor == "start" else mark.end + 7
+            free = max(free, drawn_to)
+            marks.append(_Mark(mark.row, mark.x, mark.end, mark.low, mark.high, label, mark.label_x, mark.anchor, mark.track))
+    order = {id(mark.row): number for number, mark in enumerate(placing)}
+    return sorted(marks, key=lambda mark: order[id(mark.row)])
+
+
+def _heading(panel: _Panel) -> tuple[str, str]:
+    """The panel's heading as drawn, cut to the width (day 0's name first,
+    keeping its brackets), and in full when it is cut ("" when not)."""
+    room = WIDTH - 8
+    full = panel.heading
+    if text_width(full, HEADING_SIZE, bold=True) <= room:
+        return full, ""
+    head, bracket, name = full.partition(" (")
+    if bracket and name.endswith(")"):
+        kept = fit(name[:-1], room - text_width(head + " ()", HEADING_SIZE, bold=True), HEADING_SIZE, bold=True)
+        if kept:
+            return f"{head} ({kept})", full
+    return fit(full, room, HEADING_SIZE, bold=True) or "\u2026", full
 
 
 def _svg(rows: list[Row], index_name: str, day_zero: date | None, prefix: str) -> str:
@@ -666,14 +810,17 @@ def _panel(panel: _Panel, top: float) -> tuple[list[str], list[Lane], float]:
     pieces = panel.pieces
     marks = _marks(panel.rows, pieces, panel.place)
     lanes = [lane for lane in LANES if any(mark.row.lane_key == lane.key for mark in marks)]
-    body = [f'<text class="cf-panel-name" x="4" y="{_number(top + 15)}">{_escape(panel.heading)}</text>']
+    shown, full = _heading(panel)
+    heading = f'<text class="cf-panel-name" x="4" y="{_number(top + 17)}">{_escape(shown)}</text>'
+    body = [f'<g class="cf-panel-heading"><title>{_escape(full)}</title>{heading}</g>' if full else heading]
     y = first = top + PANEL_HEADER
     for lane in lanes:
         mine = [mark for mark in marks if mark.row.lane_key == lane.key]
         height = HEADER + TRACK * (max(mark.track for mark in mine) + 1) + LANE_GAP
         body.append(f'<g class="cf-lane cf-lane-{lane.key}">')
-        body.append(f'<rect class="cf-swatch" x="4" y="{_number(y + 5)}" width="10" height="10" rx="2"/>')
-        body.append(f'<text class="cf-lane-name" x="19" y="{_number(y + 14)}">{_escape(lane.name)}</text>')
+        body.append(f'<rect class="cf-lane-back" x="0" y="{_number(y + 1)}" width="{_number(25 + text_width(lane.name, LANE_SIZE, bold=True))}" height="{HEADER - 2}"/>')
+        body.append(f'<rect class="cf-swatch" x="4" y="{_number(y + 6)}" width="11" height="11" rx="2"/>')
+        body.append(f'<text class="cf-lane-name" x="20" y="{_number(y + 16)}">{_escape(lane.name)}</text>')
         body += [_event(mark, y + HEADER + TRACK * mark.track + TRACK / 2) for mark in mine]
         body.append("</g>")
         y += height
@@ -687,14 +834,15 @@ def _panel(panel: _Panel, top: float) -> tuple[list[str], list[Lane], float]:
     scale = [f'<line class="cf-axis" x1="{_number(piece.left)}" x2="{_number(piece.right)}" y1="{_number(axis)}" y2="{_number(axis)}"/>' for piece in pieces]
     for a, b in zip(pieces, pieces[1:]):  # the break: two slanted strokes
         scale += [f'<line class="cf-axis" x1="{_number(x - 3)}" x2="{_number(x + 3)}" y1="{_number(axis + 5)}" y2="{_number(axis - 5)}"/>' for x in (a.right + 6, b.left - 6)]
-    for lines, css, drop in ((panel.ticks, "cf-tick", 17), (panel.under, "cf-tick-date", 31)):
+    for lines, css, drop in ((panel.ticks, "cf-tick", 18), (panel.under, "cf-tick-date", 33)):
         for at, label in lines:
             x = _x(pieces, at)
-            anchor = "start" if x - len(label) * 3.3 < 0 else "end" if x + len(label) * 3.3 > WIDTH else "middle"
+            half = text_width(label, TICK_SIZE) / 2
+            anchor = "start" if x - half < 0 else "end" if x + half > WIDTH else "middle"
             if css == "cf-tick":
                 scale.append(f'<line class="cf-axis" x1="{_number(x)}" x2="{_number(x)}" y1="{_number(axis)}" y2="{_number(axis + 4)}"/>')
             scale.append(f'<text class="{css}" x="{_number(x)}" y="{_number(axis + drop)}" text-anchor="{anchor}">{_escape(label)}</text>')
-    bottom = axis + (38 if panel.under else 24)
+    bottom = axis + (41 if panel.under else 26)
     return [f'<g class="cf-panel cf-panel-{panel.key}">', *under, *body, *scale, "</g>"], lanes, bottom
 
 
@@ -715,7 +863,7 @@ def _event(mark: _Mark, y: float) -> str:
     else:
         parts.append(f'<circle class="cf-marker" cx="{_number(mark.x)}" cy="{_number(y)}" r="5"/>')
     if mark.label:
-        parts.append(f'<text class="cf-label" x="{_number(mark.label_x)}" y="{_number(y + 4)}" text-anchor="{mark.anchor}">{_escape(mark.label)}</text>')
+        parts.append(f'<text class="cf-label" x="{_number(mark.label_x)}" y="{_number(y + 4.5)}" text-anchor="{mark.anchor}">{_escape(mark.label)}</text>')
     return "".join(parts) + "</g>"
 
 
