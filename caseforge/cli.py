@@ -147,20 +147,27 @@ def checklist(case: str, profile: str | None, output_format: str | None, output:
     from caseforge.source import load
     from caseforge.validate import check_document
 
+    from caseforge.config import adjust
+
     settings = _settings(profile, None)
+    if output:
+        _check_output(output, case)
     form = output_format or _form_of(output)
     document, problems = load(case)
+    score = None
     if document is not None:
         problems, score = check_document(document, settings.profile, settings.strict)
-        errors = [item for item in problems if item.severity.value == "error"]
+    problems = adjust(settings, case, problems)
+    errors = [item for item in problems if item.severity.value == "error"]
     if document is None or score is None:
         for item in problems:
             click.echo(format_diagnostic(item), err=True)
         sys.exit(EXIT_USAGE if any(item.code == "CF001" for item in problems) else EXIT_FINDINGS)
     text = forms.render(document, assess(document, get(settings.profile)), form)
     if output:
+        replaced = os.path.exists(output)
         _write_atomically(output, text)
-        click.echo(f"Wrote the {settings.profile} checklist of {case} to {output} ({score.line()}).", err=True)
+        click.echo(f"{'Replaced' if replaced else 'Wrote'} {output}: the {settings.profile} checklist of {case} ({score.line()}).", err=True)
     else:
         click.echo(text, nl=False)
     for item in errors:
@@ -168,9 +175,28 @@ def checklist(case: str, profile: str | None, output_format: str | None, output:
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+_SUFFIXES = {"md": "md", "markdown": "md", "csv": "csv", "json": "json", "html": "html", "htm": "html"}
+
+
 def _form_of(output: str | None) -> str:
-    suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
-    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in ("md", "markdown", "csv", "json", "html", "htm") else "md"
+    """The form the output file's suffix names; Markdown on the terminal."""
+    if not output:
+        return "md"
+    suffix = os.path.splitext(output)[1].lower().lstrip(".")
+    if suffix not in _SUFFIXES:
+        raise click.BadParameter(f"`{output}` does not end in .md, .csv, .json or .html; name the file so, or choose with --format.", param_hint="-o")
+    return _SUFFIXES[suffix]
+
+
+def _check_output(output: str, case: str) -> None:
+    """Refuse an output that would destroy a case or cannot be written."""
+    if os.path.exists(case) and os.path.exists(output) and os.path.samefile(case, output):
+        raise click.BadParameter("that is the case file itself; the checklist would replace it.", param_hint="-o")
+    if output.lower().endswith((".yaml", ".yml")):
+        raise click.BadParameter(f"`{output}` is named as a case file; a checklist is .md, .csv, .json or .html.", param_hint="-o")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"the folder `{os.path.dirname(output) or '.'}` does not exist.", param_hint="-o")
 
 
 def _write_atomically(path: str, content: str | bytes) -> None:
@@ -183,10 +209,22 @@ def _write_atomically(path: str, content: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        # mkstemp makes the file private; give it the mode a new file gets
+        # (or the one the file it replaces had), so colleagues and web servers can read it.
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _mode_for(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @main.command(short_help="List the checklist profiles, or show how one judges each element.")
@@ -251,10 +289,18 @@ def serve(config_file: str, dev_addr: str) -> None:
 @click.option("--cases", "cases", default="cases", show_default=True, type=click.Path(path_type=str), help="The folder of case files.")
 @click.option("--section", default="cases", show_default=True, help="The folder of the case pages inside --out.")
 @click.option("--no-directory-urls", is_flag=True, help="Link pages as page.html rather than page/, for a site built that way.")
-def render(out: str, cases: str, section: str, no_directory_urls: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace files in --out that caseforge did not write.")
+def render(out: str, cases: str, section: str, no_directory_urls: bool, force: bool) -> None:
     """Write every generated page (a page per case, the index, the
     reference pages, the stylesheet and script) into OUT, as the MkDocs
-    plugin adds them to a build. Files are written whole or not at all."""
+    plugin adds them to a build. Files are written whole or not at all.
+
+    OUT keeps a list of what caseforge wrote there (.caseforge-render.json):
+    a page caseforge wrote before and no longer publishes (its case was
+    removed, or lost its consent) is deleted, and a file caseforge did not
+    write is never replaced without --force.
+    """
+    import json
     from pathlib import Path
 
     from caseforge.render.site import generate
@@ -262,13 +308,30 @@ def render(out: str, cases: str, section: str, no_directory_urls: bool) -> None:
     if not os.path.isdir(cases):
         raise click.UsageError(f"There is no case folder `{cases}`: give it with --cases.")
     site = generate(Path(cases), _settings(None, None), section, directory_urls=not no_directory_urls)
+    manifest = os.path.join(out, ".caseforge-render.json")
+    try:
+        with open(manifest, encoding="utf-8") as stream:
+            before = set(json.load(stream))
+    except (OSError, ValueError):
+        before = set()
+    foreign = sorted(relative for relative in site.files if relative not in before and os.path.exists(os.path.join(out, *relative.split("/"))))
+    if foreign and not force:
+        raise click.UsageError(f"{out} already has files caseforge did not write: {', '.join(foreign[:5])}{' and more' if len(foreign) > 5 else ''}. Choose another folder, or replace them with --force.")
     for relative, content in site.files.items():
         target = os.path.join(out, *relative.split("/"))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         _write_atomically(target, content)
+    stale = sorted(before - set(site.files))
+    for relative in stale:
+        try:
+            os.remove(os.path.join(out, *relative.split("/")))
+        except FileNotFoundError:
+            pass
+    _write_atomically(manifest, json.dumps(sorted(site.files), indent=1) + "\n")
     for held in site.unpublished:
         click.echo(f"{held.path}: not published: {'; '.join(held.reasons)}", err=True)
-    click.echo(f"Wrote {len(site.files)} files to {out}: {len(site.published)} cases published, {len(site.unpublished)} held back.", err=True)
+    removed = f", {len(stale)} no longer published removed" if stale else ""
+    click.echo(f"Wrote {len(site.files)} files to {out}: {len(site.published)} cases published, {len(site.unpublished)} held back{removed}.", err=True)
     sys.exit(EXIT_FINDINGS if site.unpublished else EXIT_OK)
 
 

@@ -201,7 +201,7 @@ def test_a_checklist_statement_the_case_contradicts_is_pointed_out() -> None:
     data = changed(lambda data: data.update(checklist=[{"item": "9c", "status": "not_applicable", "reason": "No change."}]))
     (warning,) = diagnostics(data)
     assert warning.code == "CF505" and warning.pointer == "/checklist/0"
-    assert "interventions.0.changes" in warning.message
+    assert "interventions[0].changes" in warning.message
 
 
 @pytest.mark.parametrize("profile", NAMES)

@@ -127,7 +127,7 @@ def test_checklist_html_is_a_standalone_page_with_the_case_text_escaped(tmp_path
     assert "script" not in parser.tags and "img" not in parser.tags
     assert "<script>alert(1)</script>" in "".join(parser.text), "the title is shown as text"
     assert "http" not in page, "the page needs nothing from elsewhere"
-    assert "Wrote the care-2016 checklist" in result.stderr
+    assert "Wrote out/checklist.html: the care-2016 checklist of case.yaml" in result.stderr
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["checklist.html"], "no temporary file is left"
 
 

@@ -208,7 +208,51 @@ def test_render_writes_the_same_pages_for_another_engine(tmp_path: Path) -> None
     for slug in EXAMPLES:
         assert {f"cases/{slug}.md", f"cases/{slug}.yaml", f"cases/{slug}-checklist.html"} <= written
     assert {"cases/index.md", "assets/caseforge/caseforge.css", "reference/codes.md"} <= written
-    assert not any(name.startswith(".caseforge-") for name in written)
+    assert not any(name.startswith(".caseforge-") and name.endswith(".tmp") for name in written), "no temporary file is left"
+    assert ".caseforge-render.json" in written
+
+
+def test_render_removes_the_pages_of_cases_no_longer_published(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", {"marathon.yaml": COMPLETE_CASE})
+    out = tmp_path / "out"
+    assert run_caseforge("render", "--out", str(out), cwd=root).returncode == 0
+    assert (out / "cases" / "marathon.md").is_file() and (out / "cases" / "marathon.yaml").is_file()
+    (root / "cases" / "marathon.yaml").write_text(COMPLETE_CASE.replace("  status: obtained\n  given_by: patient\n", "  status: pending\n"))
+    result = run_caseforge("render", "--out", str(out), cwd=root)
+    assert result.returncode == 1 and "marathon.yaml: not published" in result.stderr
+    assert not (out / "cases" / "marathon.md").exists() and not (out / "cases" / "marathon.yaml").exists()
+    assert "removed" in result.stderr
+
+
+def test_render_never_replaces_files_it_did_not_write_without_force(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    out = tmp_path / "out"
+    (out / "cases").mkdir(parents=True)
+    (out / "cases" / "index.md").write_text("# Our own list\n")
+    (out / "notes.md").write_text("ours\n")
+    refused = run_caseforge("render", "--out", str(out), cwd=root)
+    assert refused.returncode == 2 and "cases/index.md" in refused.stderr
+    assert (out / "cases" / "index.md").read_text() == "# Our own list\n"
+    assert run_caseforge("render", "--out", str(out), "--force", cwd=root).returncode == 0
+    assert (out / "notes.md").read_text() == "ours\n", "files caseforge does not generate are left alone"
+    assert oct((out / "cases" / "index.md").stat().st_mode & 0o777) != oct(0o600), "readable by a web server"
+
+
+def test_cases_whose_pages_would_clash_are_held_back(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"index.yaml": COMPLETE_CASE, "twin.yaml": COMPLETE_CASE, "twin.yml": COMPLETE_CASE})
+    result = run_caseforge("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "cases/index.yaml is not published: `index` is the name of the list of cases" in result.stderr
+    assert "twin.yaml, twin.yml would have the same page" in result.stderr
+    assert not (root / "public" / "cases" / "twin").exists()
+
+
+def test_a_case_whose_structure_is_wrong_is_never_rendered_whatever_the_settings(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"no-consent.yaml": "title: A case report of something\npatient: {age: {value: 3, unit: a}, sex: male}\n"})
+    (root / "caseforge.toml").write_text('[severity]\nCF502 = "off"\n')
+    result = run_caseforge("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "no-consent.yaml is not published" in result.stderr and "CF201" in result.stderr
 
 
 def test_build_without_a_site_configuration_says_what_to_do(tmp_path: Path) -> None:
@@ -222,6 +266,9 @@ def test_build_without_a_site_configuration_says_what_to_do(tmp_path: Path) -> N
     ({"value": 3, "unit": "a"}, "1–9 years"),
     ({"value": 90, "unit": "a", "comparator": ">="}, "90 years or older"),
     ({"value": 19, "unit": "a"}, "10–19 years"),
+    ({"value": 40, "unit": "a", "comparator": ">"}, "over 40 years"),
+    ({"value": 2, "unit": "a", "comparator": "<"}, "under 2 years"),
+    ({"value": 0, "unit": "a", "comparator": ">="}, "age not given"),
 ])
 def test_age_bands_of_the_index(age: dict[str, object], band: str) -> None:
     assert age_band(age) == band

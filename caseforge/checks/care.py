@@ -98,4 +98,9 @@ def _marked_at(document: Document, pointer: str) -> str:
 
 
 def _dotted(pointers: tuple[str, ...]) -> str:
-    return pointers[0].strip("/").replace("/", ".") if pointers else "?"
+    """The first place, as the other messages name places (`interventions[0].changes`)."""
+    from caseforge.schema import where
+
+    if not pointers:
+        return "?"
+    return where(int(token) if token.isdigit() else token for token in pointers[0].strip("/").split("/")).strip("`")

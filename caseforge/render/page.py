@@ -171,17 +171,32 @@ def _sex_word(sex: str) -> str:
 
 
 def age_text(age: dict[str, Any]) -> str:
-    """"62 years", "8 months", "90 years or older"."""
+    """"62 years", "8 months", "90 years or older", "under 2 years", "about 40 years"."""
     shown = display.quantity(age["value"], age["unit"])
-    return f"{shown} or older" if age.get("comparator") in (">", ">=") else shown
+    comparator = age.get("comparator")
+    if age["value"] == 0 and comparator in (">", ">="):
+        return "age not given"  # the placeholder of `caseforge new`
+    if comparator == ">=":
+        return f"{shown} or older"
+    return {">": f"over {shown}", "<": f"under {shown}", "<=": f"{shown} or younger", "~": f"about {shown}"}.get(comparator or "", shown)
 
 
 def age_band(age: dict[str, Any]) -> str:
     """A decade band for the index ("60–69 years"); small children by months."""
     value, unit = age["value"], age["unit"]
     years = value if unit == "a" else value / 12 if unit == "mo" else value / 52.18 if unit == "wk" else value / 365.25 if unit == "d" else value / 8766
-    if age.get("comparator") in (">", ">=") or years >= 90:
+    comparator = age.get("comparator")
+    if value == 0 and comparator in (">", ">="):
+        return "age not given"
+    if years >= 90:
         return "90 years or older"
+    if comparator in ("<", "<=") and years <= 1:
+        return "under 1 year"
+    if comparator in ("<", "<="):
+        return f"under {years:g} years"
+    if comparator in (">", ">="):
+        # A lower bound alone gives no band: "40 or older" is not "40-49".
+        return f"{years:g} years or older" if comparator == ">=" else f"over {years:g} years"
     if years < 1:
         return "under 1 year"
     if years < 10:

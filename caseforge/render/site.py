@@ -51,13 +51,40 @@ def generate(cases: Path, settings: Settings | None = None, section: str = "case
     site = Site()
     files, _ = find_case_files([cases]) if cases.is_dir() else ([], [])
     changed = last_changed(cases)
+    clashes = _clashes([Path(path) for path in files], cases)
     for path in files:
+        if path in clashes:
+            site.unpublished.append(Unpublished(path, (clashes[path],)))
+            continue
         _add_case(site, Path(path), cases, settings, section, changed.get(os.path.realpath(path)))
     site.files[f"{section}/index.md"] = index_page(site.published, site.unpublished, directory_urls)
     for name in ASSETS:
         site.files[f"{ASSET_FOLDER}/{name}"] = resources.files("caseforge").joinpath("data", "site", name).read_text(encoding="utf-8")
     site.files.update(reference_pages())
     return site
+
+
+def _slug(path: Path, cases: Path) -> str:
+    return path.relative_to(cases).with_suffix("").as_posix()
+
+
+def _clashes(paths: list[Path], cases: Path) -> dict[str, str]:
+    """Cases that cannot have a page of their own: two files whose pages
+    would have one name (`a.yaml` and `a.yml`), or a case named `index`,
+    which is the name of the list of cases."""
+    by_slug: dict[str, list[Path]] = {}
+    for path in paths:
+        by_slug.setdefault(_slug(path, cases).lower(), []).append(path)
+    found = {}
+    for slug, same in by_slug.items():
+        if slug.rsplit("/", 1)[-1] == "index":
+            for path in same:
+                found[str(path)] = "`index` is the name of the list of cases; rename the case file"
+        elif len(same) > 1:
+            names = ", ".join(path.name for path in same)
+            for path in same:
+                found[str(path)] = f"{names} would have the same page; rename one of them"
+    return found
 
 
 def _add_case(site: Site, path: Path, cases: Path, settings: Settings, section: str, changed: str | None) -> None:
@@ -69,19 +96,25 @@ def _add_case(site: Site, path: Path, cases: Path, settings: Settings, section: 
     from caseforge.validate import check_document
 
     document, problems = load(path)
+    score = None
     if document is not None:
-        problems, _ = check_document(document, settings.profile, settings.strict)
+        problems, score = check_document(document, settings.profile, settings.strict)
     errors = [item for item in adjust(settings, str(path), problems) if item.severity is Severity.ERROR]
+    if score is None and not errors:
+        # The structure is wrong (no score was made), whatever the settings
+        # call it: such a case is never rendered.
+        errors = [item for item in problems if item.severity is Severity.ERROR] or problems
     # Consent is checked here again, whatever the settings make of CF504 and
     # CF507: no level or ignore may publish a case without it.
-    consented = document is not None and document.data["consent"]["status"] in ("obtained", "waived")
-    if document is None or errors or not consented:
+    consent = document.data.get("consent") if document is not None and isinstance(document.data, dict) else None
+    consented = isinstance(consent, dict) and consent.get("status") in ("obtained", "waived")
+    if document is None or score is None or errors or not consented:
         reasons = tuple(f"{item.line or 1}:{item.column or 1} {item.code} {item.message}" for item in errors[:3])
         more = (f"and {len(errors) - 3} more errors",) if len(errors) > 3 else ()
         unconsented = ("consent to publish is not recorded",) if document is not None and not consented and not any(item.code == "CF504" for item in errors) else ()
         site.unpublished.append(Unpublished(str(path), reasons + more + unconsented))
         return
-    slug = path.relative_to(cases).with_suffix("").as_posix()
+    slug = _slug(path, cases)
     name = slug.rsplit("/", 1)[-1]
     assessment = assess(document, get(settings.profile))
     downloads = {"The case as data (YAML)": f"{name}.yaml", "The CARE checklist (HTML)": f"{name}-checklist.html", "The CARE checklist (CSV)": f"{name}-checklist.csv"}
@@ -112,8 +145,15 @@ def index_page(published: list[Summary], unpublished: list[Unpublished], directo
 
 
 def _age_key(band: str) -> str:
-    digits = band.split("–")[0].split()[0]
-    return "0" if band.startswith("under") else digits if digits.isdigit() else "999"
+    """The band's sort value: its first number ("60–69 years" is 60), just
+    below it for an upper bound ("under 2 years"), last when not given."""
+    import re
+
+    found = re.search(r"\d+(?:\.\d+)?", band)
+    if found is None:
+        return "999"
+    number = float(found.group())
+    return f"{number - 0.5 if band.startswith('under') else number:g}"
 
 
 def reference_pages() -> dict[str, str]:
@@ -134,7 +174,7 @@ def last_changed(folder: Path) -> dict[str, str]:
     outside git, its modification time. One `git log` for all of them."""
     dates: dict[str, str] = {}
     try:
-        log = subprocess.run(["git", "log", "--format=@%cs", "--name-only", "--", "."], cwd=folder, capture_output=True, text=True, timeout=60, check=True).stdout
+        log = subprocess.run(["git", "-c", "core.quotePath=false", "log", "--format=@%cs", "--name-only", "--", "."], cwd=folder, capture_output=True, text=True, timeout=60, check=True).stdout
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         log, top = "", ""
