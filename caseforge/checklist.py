@@ -86,8 +86,17 @@ def _md(text: str) -> str:
     return html.escape(text.replace("\n", " "), quote=False).replace("|", "\\|") if text else ""
 
 
+# The start of the CSV form: a UTF-8 byte-order mark. Excel on Windows reads a
+# CSV file without one in the system's legacy code page, so that "Sjögren"
+# shows as "SjÃ¶gren"; with it, Excel reads UTF-8. LibreOffice, Numbers,
+# pandas and Python's "utf-8-sig" skip it; a reader decoding as plain "utf-8"
+# sees it as a "\ufeff" before the first column's name.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def as_csv(document: Document, assessment: Assessment) -> str:
     buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["item", "topic", "asks", "status", "where", "lines", "note"])
     for row in rows(document, assessment):

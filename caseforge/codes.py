@@ -78,8 +78,9 @@ _ALL = [
         "CF005", "invalid-suppression", _S, _E,
         "A suppression comment cannot be honoured.",
         "A suppression names the codes it hides, in brackets. A code that does not exist is "
-        "usually a typo; the codes of a file that cannot be read (CF0xx, CF1xx) cannot be "
-        "hidden, because nothing after them was checked; `ignore-file` belongs in the comments "
+        "usually a typo; the codes of a file that cannot be read or has the wrong structure "
+        "(CF0xx, CF1xx, CF2xx) cannot be hidden, because nothing after them was checked; "
+        "`ignore-file` belongs in the comments "
         "at the top of the file.",
         "Name existing codes: `# caseforge: ignore[CF501]`; fix reading problems instead.",
         "frequency: daily  # caseforge: ignore",

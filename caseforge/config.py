@@ -37,10 +37,19 @@ stands for any number of folders, none included. So ``*.yaml`` matches only
 cases in that folder itself, ``cases/legacy/**`` everything below
 ``cases/legacy``, and ``**/draft-*.yaml`` a draft in any folder.
 
+Codes may be written in either case (``cf406`` is CF406), as ``caseforge
+explain`` and suppression comments accept them. The codes of the first
+hundreds, CF0xx to CF2xx, cannot be given a level or ignored: a file that
+cannot be read, a mistake in this configuration, a case that is not readable
+YAML or whose structure is wrong each mean that nothing after them was
+checked, and silencing one would report success. The CF0xx codes about the
+report itself (too many problems, suppression comments) are held to the
+same rule, so that a setting never hides how much was checked.
+
 Every mistake in the file (TOML syntax, an unknown key, a value of the wrong
-kind, an unknown profile, code or level) is a CF003 diagnostic placed at its
-line and column, never a traceback: :func:`load` raises :class:`ConfigError`
-carrying all of them.
+kind, an unknown profile, code or level, a code that cannot be configured)
+is a CF003 diagnostic placed at its line and column, never a traceback:
+:func:`load` raises :class:`ConfigError` carrying all of them.
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from caseforge.codes import CODES
 from caseforge.diagnostics import Category, Diagnostic, Severity, make
 from caseforge.suggest import closest
 
@@ -62,9 +72,11 @@ CONFIG_FILE = "caseforge.toml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("profile", "strict", "severity", "per-file-ignores")
 LEVELS = ("error", "warning", "info", "off")
-# A file that cannot be read, and a configuration with a mistake, mean that
-# nothing was checked; letting a setting hide either would report success.
-UNTOUCHABLE = frozenset({"CF001", "CF003"})
+# Codes no setting may drop or change: the files family (CF0xx: a file that
+# cannot be read, a configuration with a mistake, the report's own notes), and
+# reading and schema (CF1xx, CF2xx: the case's structure is wrong, so nothing
+# after them was checked). Letting a setting hide one would report success.
+UNTOUCHABLE = frozenset(code for code in CODES if code[:3] in ("CF0", "CF1", "CF2")) - {"CF002", "CF004"}
 
 
 def _default_profile() -> str:
@@ -158,9 +170,11 @@ def adjust(settings: Settings, path: str, diagnostics: list[Diagnostic]) -> list
     level of its own gets it; with ``strict``, a CARE warning becomes an
     error unless its code has a level of its own.
 
-    CF001 (a file that cannot be read) and CF003 (a mistake in the
-    configuration) are never dropped or changed: either means that nothing
-    was checked, and silencing it would report success.
+    The codes in :data:`UNTOUCHABLE` (CF0xx to CF2xx but the report's notes
+    CF002, too many problems, and CF004, an unused suppression: a file that cannot be
+    read, a mistake in the configuration, a case that is not readable YAML
+    or has the wrong structure) are never dropped or changed: each means
+    that nothing after it was checked, and silencing it would report success.
     """
     ignored = _ignored(settings, path)
     kept: list[Diagnostic] = []
@@ -284,10 +298,15 @@ class _Checker:
 
         if value is None:
             return DEFAULT
-        if not isinstance(value, str) or value not in NAMES:
-            listing = "The profiles are " + ", ".join(f'"{name}"' for name in NAMES) + "."
-            hint = _did_you_mean(value, NAMES, listing, quote='"') if isinstance(value, str) else listing
-            self.problem(("profile",), f"`profile` must be one of the profiles caseforge knows, not {_written(value)}.", hint)
+        listing = "The profiles are " + ", ".join(f'"{name}"' for name in NAMES) + "; `caseforge profiles` describes them."
+        if not isinstance(value, str):
+            self.problem(("profile",), f"`profile` must be one of the profiles caseforge knows, not {_written(value)}.", listing)
+            return DEFAULT
+        if value not in NAMES:
+            guess = closest(value, NAMES)
+            message = f"There is no profile {_written(value)}" + (f'; did you mean "{guess}"?' if guess else ".")
+            # Placed at the value, where the correction is typed.
+            self.problem(("profile",), message, listing, value)
             return DEFAULT
         return value
 
@@ -302,14 +321,21 @@ class _Checker:
             self.problem(("severity",), f"`severity` must be a table of codes and levels, not {_written(value)}.", 'Write a line [severity], then one line a code, such as CF406 = "error".')
             return {}
         levels: dict[str, Severity | None] = {}
-        for code, level in value.items():
-            keys = ("severity", code)
-            if not self.known_code(keys, code):
+        written: dict[str, str] = {}
+        for typed, level in value.items():
+            keys = ("severity", typed)
+            code = self.known_code(keys, typed)
+            if code is None:
                 continue
+            if code in written:
+                # TOML sees `cf406` and `CF406` as two keys; they are one code.
+                self.problem(keys, f"`{typed}` is the same code as `{written[code]}`, set above.", f"Keep one of the two lines for {code}.")
+                continue
+            written[code] = typed
             if not isinstance(level, str) or level not in LEVELS:
-                listing = f'Write the level in quotes, such as {code} = "error".'
+                listing = f'Write the level in quotes, such as {typed} = "error".'
                 hint = _did_you_mean(level, LEVELS, listing, quote='"') if isinstance(level, str) else listing
-                self.problem(keys, f'`{code}` must be "error", "warning", "info" or "off", not {_written(level)}.', hint)
+                self.problem(keys, f'`{typed}` must be "error", "warning", "info" or "off", not {_written(level)}.', hint)
                 continue
             levels[code] = None if level == "off" else Severity(level)
         return levels
@@ -325,27 +351,41 @@ class _Checker:
             if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
                 self.problem(keys, f'`"{pattern}"` in `per-file-ignores` must be a list of codes, not {_written(codes)}.', f'Put the codes in quotes and brackets: "{pattern}" = ["CF406"].')
                 continue
-            found.append((pattern, frozenset(code for code in codes if self.known_code(keys, code, in_value=True))))
+            known = (self.known_code(keys, code, in_value=True) for code in codes)
+            found.append((pattern, frozenset(code for code in known if code is not None)))
         return tuple(found)
 
-    def known_code(self, keys: tuple[str, ...], code: str, in_value: bool = False) -> bool:
-        """Whether ``code`` may be configured; if not, the problem is reported."""
-        from caseforge.codes import CODES
-
-        value = code if in_value else None
+    def known_code(self, keys: tuple[str, ...], typed: str, in_value: bool = False) -> str | None:
+        """The code ``typed`` names, in capitals, if it may be configured;
+        if not, None, and the problem is reported."""
+        value = typed if in_value else None
+        # Written in either case, as `caseforge explain` and suppressions take it.
+        code = typed.strip().upper()
         if code in UNTOUCHABLE:
-            reason = "a file that cannot be read" if code == "CF001" else "a mistake in the configuration"
-            self.problem(keys, f"`{code}` cannot be switched off or changed: {reason} means nothing was checked.", f"Remove {code} from here.", value)
-            return False
+            self.problem(keys, f"`{typed}` cannot be switched off or changed: {_why_untouchable(code)}.", f"Remove {typed} from here.", value)
+            return None
         if code not in CODES:
-            named = [entry.code for entry in CODES.values() if entry.name == code.strip().lower()]
+            named = [entry.code for entry in CODES.values() if entry.name == typed.strip().lower()]
             if named:
-                hint = f"`{code}` is the name of {named[0]}: write the code, {named[0]}."
+                hint = f"`{typed}` is the name of {named[0]}: write the code, {named[0]}."
             else:
                 hint = _did_you_mean(code, CODES, "Codes are CF and three digits, as caseforge's reports show them, such as CF406.")
-            self.problem(keys, f"`{code}` is not a caseforge code.", hint, value)
-            return False
-        return True
+            self.problem(keys, f"`{typed}` is not a caseforge code.", hint, value)
+            return None
+        return code
+
+
+def _why_untouchable(code: str) -> str:
+    """Why a code of :data:`UNTOUCHABLE` cannot be configured, for the message."""
+    if code == "CF001":
+        return "a file that cannot be read means nothing was checked"
+    if code == "CF003":
+        return "a mistake in the configuration means nothing was checked"
+    if code.startswith("CF0"):
+        return "it is about the report itself (how much was checked, the file's suppression comments), which a setting must not hide"
+    if code.startswith("CF1"):
+        return "a case that cannot be read as YAML is not checked any further, so hiding it would report success"
+    return "a case whose structure is wrong is not checked any further, so hiding it would report success"
 
 
 def _did_you_mean(typed: str, known: Iterable[str], otherwise: str, quote: str = "`") -> str:

@@ -4,8 +4,11 @@ that a finding is known and accepted.
     route: oral  # caseforge: ignore[CF501]
     # caseforge: ignore-file[CF501, CF304]
 
-`ignore[...]` applies to diagnostics reported on the line it is written on;
-`ignore-file[...]` (in the comments before the first key) to the whole file.
+`ignore[...]` applies to diagnostics reported on the line it is written on
+(for a block text, the line of its `|` or `>`, which may carry a comment:
+``introduction: |  # caseforge: ignore[CF702]``); `ignore-file[...]` (in the
+comments before the first key) to the whole file. A `#` inside a quoted or
+block text is part of the text, not a comment.
 Codes must be named: a bare "ignore everything" would hide the next,
 unrelated mistake on that line too. A suppression that suppresses nothing
 is reported (CF004), so that stale ones do not pile up, and one that cannot
@@ -24,8 +27,12 @@ from caseforge.source import Document
 # `#` starts a YAML comment at the start of a line or after white space.
 _COMMENT = re.compile(r"(?:^|(?<=\s))#\s*caseforge\s*:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _CODE = re.compile(r"^CF\d{3}$")
-# Problems of reading the file, and of the settings, come before any comment
-# could be trusted: they cannot be suppressed.
+# What may stand between the start of a block scalar and a comment on its
+# first line: its properties (an anchor, a tag), the `|` or `>` indicator with
+# its optional chomping (`+`, `-`) and indentation (1-9) indicators, and space.
+_BLOCK_HEADER = re.compile(r"(?:[&!]\S*\s+)*[|>](?:[1-9][+-]?|[+-][1-9]?)?\s+")
+# Problems of reading the file, of its structure (CF1xx, CF2xx: nothing after
+# them was checked) and of the settings cannot be suppressed.
 _NOT_SUPPRESSIBLE = ("CF001", "CF002", "CF003", "CF004", "CF005")
 
 
@@ -71,7 +78,7 @@ def _read(document: Document) -> tuple[list[_Suppression], list[Diagnostic]]:
     for number, line in enumerate(document.text.splitlines(), 1):
         for match in _COMMENT.finditer(line):
             column = match.start() + 1
-            if _inside_a_value(document, number, column):
+            if _inside_a_value(document, number, column, line):
                 continue
             whole_file = match.group("kind").lower() == "ignore-file"
             codes = tuple(code.strip().upper() for code in (match.group("codes") or "").split(",") if code.strip())
@@ -81,10 +88,10 @@ def _read(document: Document) -> tuple[list[_Suppression], list[Diagnostic]]:
             if whole_file and number > first_content:
                 problems.append(make("CF005", document.path, "`caseforge: ignore-file[...]` must be in the comments at the top of the file, before the first key.", hint="Move it to the top, or use `ignore[...]` on the line it is about.", line=number, column=column))
                 continue
-            wrong = [code for code in codes if code not in CODES or code in _NOT_SUPPRESSIBLE or code.startswith("CF1")]
+            wrong = [code for code in codes if code not in CODES or code in _NOT_SUPPRESSIBLE or code.startswith(("CF1", "CF2"))]
             for code in wrong:
                 guess = closest(code, [known for known in CODES if known not in _NOT_SUPPRESSIBLE])
-                reason = "is not a caseforge code" if code not in CODES or not _CODE.match(code) else "cannot be suppressed: it means the file, or the settings, could not be read as they are"
+                reason = "is not a caseforge code" if code not in CODES or not _CODE.match(code) else "cannot be suppressed: it means the file could not be read, or its structure is wrong, so nothing after it was checked"
                 hint = f"Did you mean {guess}?" if guess and code not in CODES else "Fix the problem instead; `caseforge explain CODE` says how."
                 problems.append(make("CF005", document.path, f"`{code}` {reason}.", hint=hint, line=number, column=column))
             good = tuple(code for code in codes if code not in wrong)
@@ -98,8 +105,14 @@ def _first_content_line(document: Document) -> int:
     return document.root.start_mark.line + 1
 
 
-def _inside_a_value(document: Document, line: int, column: int) -> bool:
-    """Whether the `#` is part of a quoted or block text rather than a comment."""
+def _inside_a_value(document: Document, line: int, column: int, text: str) -> bool:
+    """Whether the `#` at ``line``, ``column`` (whose text is ``text``) is part
+    of a quoted or block text rather than a comment.
+
+    A block scalar's node starts at its `|` or `>`, but a `#` after that
+    indicator on the same line is a comment (``intro: |  # caseforge: ...``):
+    the text itself starts on the next line.
+    """
     stack = [document.root]
     while stack:
         node = stack.pop()
@@ -109,5 +122,7 @@ def _inside_a_value(document: Document, line: int, column: int) -> bool:
             continue
         start, end = node.start_mark, node.end_mark
         if (start.line + 1, start.column + 1) <= (line, column) < (end.line + 1, end.column + 1):
+            if getattr(node, "style", None) in ("|", ">") and start.line + 1 == line and _BLOCK_HEADER.fullmatch(text, start.column, column - 1):
+                continue
             return True
     return False

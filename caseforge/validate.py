@@ -45,18 +45,26 @@ class FileReport:
 
 
 def find_case_files(paths: Iterable[str | Path]) -> tuple[list[str], list[FileReport]]:
-    """Files to validate, and a report for each path that yields none.
+    """Files to validate, and a report for each path that yields none and
+    each folder that cannot be read.
 
     Files are kept as given (whatever their suffix); folders are searched for
-    ``*.yaml``/``*.yml`` (any case), hidden folders skipped, in sorted order.
-    A path that does not exist is kept, so that it is reported as unreadable
-    rather than dropped. The same file named twice is checked once.
+    ``*.yaml``/``*.yml`` (any case), hidden folders skipped, in sorted order,
+    following symbolic links to folders. A path that does not exist is kept,
+    so that it is reported as unreadable rather than dropped. The same file
+    named twice is checked once. A folder that cannot be listed is a CF001
+    report of its own, never skipped in silence: the cases in it were not
+    checked.
     """
     found: dict[str, str] = {}
     empty: list[FileReport] = []
     for path in map(str, paths):
-        inside = _cases_in(path) if os.path.isdir(path) else [path]
-        if not inside:
+        inside, refused = _cases_in(path) if os.path.isdir(path) else ([path], [])
+        for folder, error in refused:
+            message = f"The folder `{folder}` cannot be read ({error.strerror or error}), so the cases in it were not checked."
+            hint = "Check the folder's permissions (caseforge needs to list it), or give the other folders instead."
+            empty.append(FileReport(folder, [make("CF001", folder, message, hint=hint)], readable=False))
+        if not inside and not refused:
             message = f"`{path}` holds no case files (*.yaml, *.yml)."
             empty.append(FileReport(path, [make("CF001", path, message, hint="Give the folder that holds the cases, or the case files themselves.")], readable=False))
         for item in inside:
@@ -64,12 +72,45 @@ def find_case_files(paths: Iterable[str | Path]) -> tuple[list[str], list[FileRe
     return list(found.values()), empty
 
 
-def _cases_in(folder: str) -> list[str]:
+def _cases_in(folder: str) -> tuple[list[str], list[tuple[str, OSError]]]:
+    """The case files below ``folder``, and the folders that could not be read.
+
+    Folders reached through symbolic links are searched too, each real folder
+    once: the tree as it is first, then the linked folders not already
+    searched, so that a link back up (a loop) ends, and a case reachable both
+    ways is named by its own path rather than the link's.
+    """
     files: list[str] = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        files.extend(os.path.normpath(os.path.join(root, name)) for name in names if name.lower().endswith(CASE_SUFFIXES) and not name.startswith("."))
-    return sorted(files)
+    refused: list[tuple[str, OSError]] = []
+    seen: set[str] = set()
+
+    def unreadable(error: OSError) -> None:
+        # os.walk passes over a folder it cannot list unless told.
+        refused.append((os.path.normpath(error.filename or folder), error))
+
+    pending = [folder]
+    while pending:
+        top = pending.pop(0)
+        real = os.path.realpath(top)
+        if real in seen:
+            continue
+        seen.add(real)
+        for root, folders, names in os.walk(top, onerror=unreadable):
+            kept = []
+            for name in sorted(folders):
+                if name.startswith("."):
+                    continue
+                inner = os.path.join(root, name)
+                if os.path.islink(inner):
+                    pending.append(inner)  # searched once the tree itself is
+                    continue
+                real = os.path.realpath(inner)
+                if real not in seen:  # already searched, through a link
+                    seen.add(real)
+                    kept.append(name)
+            folders[:] = kept
+            files.extend(os.path.normpath(os.path.join(root, name)) for name in names if name.lower().endswith(CASE_SUFFIXES) and not name.startswith("."))
+    return sorted(files), refused
 
 
 def validate_file(path: str, settings: Settings | None = None) -> FileReport:

@@ -3,9 +3,12 @@ run as a user runs them."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +20,13 @@ HALF_WRITTEN = COMPLETE_CASE.replace("  challenges: Confusion after a race is us
     "patient_perspective: She had not known that drinking too much could be harmful.\n",
     "patient_perspective: {status: not_reported, reason: The report does not give it.}\n",
 )
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV checklist, which starts with the byte-order mark Excel
+    needs to read UTF-8 (a reader decodes it with "utf-8-sig")."""
+    assert text.startswith("\ufeff"), "the CSV starts with a byte-order mark"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 @pytest.fixture()
@@ -92,7 +102,7 @@ def test_checklist_for_another_profile(folder: Path) -> None:
 
 
 def test_checklist_as_csv_and_json_locate_each_element(folder: Path) -> None:
-    table = list(csv.DictReader(io.StringIO(run_caseforge("checklist", "--format", "csv", "case.yaml", cwd=folder).stdout)))
+    table = csv_rows(run_caseforge("checklist", "--format", "csv", "case.yaml", cwd=folder).stdout)
     assert [row["item"] for row in table][:4] == ["1", "2", "3a", "3b"]
     lines = HALF_WRITTEN.splitlines()
     timeline = next(row for row in table if row["item"] == "7")
@@ -133,7 +143,33 @@ def test_checklist_html_is_a_standalone_page_with_the_case_text_escaped(tmp_path
 
 def test_checklist_format_follows_the_output_suffix(folder: Path) -> None:
     run_caseforge("checklist", "case.yaml", "-o", "list.csv", cwd=folder)
-    assert (folder / "list.csv").read_text().startswith("item,topic,asks,status")
+    assert (folder / "list.csv").read_text(encoding="utf-8-sig").startswith("item,topic,asks,status")
+
+
+ACCENTED = HALF_WRITTEN.replace("reason: The report does not give it.", "reason: La patiente n'a pas été interrogée.")
+
+
+def test_a_csv_checklist_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> None:
+    # Without the mark, Excel on Windows reads the file in the legacy code
+    # page and shows "Ã©" for "é"; with it, the accents come out right.
+    (tmp_path / "case.yaml").write_text(ACCENTED, encoding="utf-8")
+    printed = subprocess.run([sys.executable, "-m", "caseforge", "checklist", "--format", "csv", "case.yaml"], cwd=tmp_path, capture_output=True, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith(codecs.BOM_UTF8 + b"item,topic,asks,status")
+    assert printed.stdout.count(codecs.BOM_UTF8) == 1
+    assert "été interrogée".encode("utf-8") in printed.stdout
+    written = run_caseforge("checklist", "case.yaml", "-o", "list.csv", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "list.csv").read_bytes() == printed.stdout, "the file and the printed form are the same bytes"
+    with open(tmp_path / "list.csv", encoding="utf-8-sig", newline="") as stream:
+        table = list(csv.DictReader(stream))
+    (perspective,) = [row for row in table if "interrogée" in row["note"]]
+    assert perspective["status"] == "not reported" and list(table[0])[0] == "item"
+
+
+def test_only_the_csv_form_carries_a_byte_order_mark(folder: Path) -> None:
+    for form in ("md", "json", "html"):
+        assert not run_caseforge("checklist", "--format", form, "case.yaml", cwd=folder).stdout.startswith("\ufeff"), form
 
 
 def test_checklist_of_a_case_with_structure_errors_prints_them_instead(tmp_path: Path) -> None:

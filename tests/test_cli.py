@@ -187,3 +187,68 @@ def test_readme_tour_output_is_what_caseforge_prints(tmp_path: Path) -> None:
     command = shown[0].removeprefix("$ caseforge ").split()
     result = run_caseforge(*command, cwd=tmp_path)
     assert result.stdout.splitlines() == shown[1:]
+
+
+# --- Folders: symbolic links and folders that cannot be read ----------------
+
+
+def test_a_folder_reached_through_a_symbolic_link_is_searched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseforge.validate import find_case_files
+
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "linked.yaml").write_text(COMPLETE_CASE)
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "own.yaml").write_text(COMPLETE_CASE)
+    (tmp_path / "cases" / "shared").symlink_to(tmp_path / "shared", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    assert find_case_files(["cases"]) == (["cases/own.yaml", "cases/shared/linked.yaml"], [])
+    result = run_caseforge("validate", "--format", "json", "cases", cwd=tmp_path)
+    assert [entry["path"] for entry in json.loads(result.stdout)["files"]] == ["cases/own.yaml", "cases/shared/linked.yaml"]
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_symbolic_link_loop_ends_and_each_case_is_found_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseforge.validate import find_case_files
+
+    inner = tmp_path / "cases" / "2024"
+    inner.mkdir(parents=True)
+    (inner / "one.yaml").write_text(COMPLETE_CASE)
+    (inner / "up").symlink_to(tmp_path / "cases", target_is_directory=True)  # a loop
+    (tmp_path / "cases" / "self").symlink_to(".", target_is_directory=True)  # another
+    # A link to a folder that is searched anyway: its cases keep their own path.
+    (tmp_path / "cases" / "a-link").symlink_to(inner, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    assert find_case_files(["cases"]) == (["cases/2024/one.yaml"], [])
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from caseforge.validate import find_case_files
+
+    (tmp_path / "cases" / "locked").mkdir(parents=True)
+    (tmp_path / "cases" / "locked" / "hidden.yaml").write_text(COMPLETE_CASE)
+    (tmp_path / "cases" / "open.yaml").write_text(COMPLETE_CASE)
+    scandir = os.scandir
+
+    # Tests may run as root, whom permissions do not stop: refuse the listing as the system would.
+    def refusing(path: str = ".") -> object:
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    monkeypatch.chdir(tmp_path)
+    files, reports = find_case_files(["cases"])
+    assert files == ["cases/open.yaml"]
+    (report,) = reports
+    assert (report.path, report.readable) == ("cases/locked", False)
+    (diagnostic,) = report.diagnostics
+    assert diagnostic.code == "CF001" and diagnostic.file == "cases/locked"
+    assert diagnostic.message == "The folder `cases/locked` cannot be read (Permission denied), so the cases in it were not checked."
+    assert diagnostic.hint and "permissions" in diagnostic.hint
+    # The folder given is itself unreadable: one report, not also "holds no case files".
+    files, reports = find_case_files(["cases/locked"])
+    assert files == [] and [(item.path, [d.code for d in item.diagnostics]) for item in reports] == [("cases/locked", ["CF001"])]
+    assert "holds no case files" not in reports[0].diagnostics[0].message
+

@@ -122,7 +122,8 @@ def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
         pytest.param("[severty]\nCF406 = \"error\"\n", 1, 2, "`severty` is not a setting", "Did you mean `severity`?", id="unknown-table"),
         pytest.param('strict = "yes"\n', 1, 1, '`strict` must be true or false, not "yes".', "without quotes", id="wrong-type"),
         pytest.param("strict = true\n\nprofile = 2016\n", 3, 1, "`profile` must be one of the profiles caseforge knows, not 2016.", '"care-2016"', id="profile-type"),
-        pytest.param('profile = "care2016"\n', 1, 1, 'not "care2016".', 'Did you mean "care-2016"?', id="unknown-profile"),
+        pytest.param('profile = "care2016"\n', 1, 11, 'There is no profile "care2016"; did you mean "care-2016"?', '"care-2016", "care-2013"', id="unknown-profile"),
+        pytest.param('strict = true\nprofile = "nejm"\n', 2, 11, 'There is no profile "nejm".', "The profiles are", id="unknown-profile-no-guess"),
         pytest.param('severity = "high"\n', 1, 1, "`severity` must be a table of codes and levels", "[severity]", id="severity-type"),
         pytest.param('[severity]\nCF406 = "error"\nCF4O6 = "off"\n', 3, 1, "`CF4O6` is not a caseforge code.", "Did you mean `CF406`?", id="unknown-code"),
         pytest.param('[severity]\ntimeline-order = "error"\n', 2, 1, "`timeline-order` is not a caseforge code.", "`timeline-order` is the name of CF406", id="name-for-code"),
@@ -135,15 +136,49 @@ def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
         pytest.param('severity = {CF406 = "error", CF409 = "of"}\n', 1, 30, "not \"of\".", 'Did you mean "off"?', id="inline-table"),
         pytest.param('[per-file-ignores]\n"*.yaml" = ["CF001"]\n', 2, 13, "`CF001` cannot be switched off or changed", "Remove CF001", id="cf001-not-ignorable"),
         pytest.param('[severity]\nCF003 = "off"\n', 2, 1, "`CF003` cannot be switched off or changed", "Remove CF003", id="cf003-not-silenced"),
+        pytest.param('[severity]\ncf001 = "info"\n', 2, 1, "`cf001` cannot be switched off or changed", "Remove cf001", id="cf001-lower-case-not-silenced"),
+        pytest.param('[severity]\nCF104 = "off"\n', 2, 1, "`CF104` cannot be switched off or changed: a case that cannot be read as YAML", "Remove CF104", id="cf1xx-not-silenced"),
+        pytest.param('[severity]\nCF204 = "warning"\n', 2, 1, "`CF204` cannot be switched off or changed: a case whose structure is wrong", "Remove CF204", id="cf2xx-level-refused"),
+        pytest.param('[per-file-ignores]\n"legacy/**" = ["CF406", "cf202"]\n', 2, 25, "`cf202` cannot be switched off or changed", "Remove cf202", id="cf2xx-not-ignorable"),
+        pytest.param('[per-file-ignores]\n"**" = ["CF299"]\n', 2, 9, "`CF299` cannot be switched off", "Remove CF299", id="cf299-not-ignorable"),
+        pytest.param('[severity]\nCF005 = "off"\n', 2, 1, "`CF005` cannot be switched off or changed: it is about the report itself", "Remove CF005", id="cf0xx-not-silenced"),
+        pytest.param('[severity]\nCF406 = "error"\ncf406 = "off"\n', 3, 1, "`cf406` is the same code as `CF406`", "Keep one", id="same-code-twice"),
+        pytest.param('[severity]\ncf4o6 = "off"\n', 2, 1, "`cf4o6` is not a caseforge code.", "Did you mean `CF406`?", id="unknown-lower-case-code"),
     ],
 )
 def test_a_mistake_is_located_and_explained(tmp_path: Path, text: str, line: int, column: int, message: str, hint: str) -> None:
     found = problem(tmp_path, text)
     assert (found.code, found.severity, found.category) == ("CF003", Severity.ERROR, Category.SYNTAX)
     assert (found.line, found.column) == (line, column), found
-    assert message in found.message and found.message.endswith(".")
+    assert message in found.message and found.message.endswith((".", "?")), found.message
     assert found.hint and hint in found.hint, found.hint
     assert Path(found.file).name == "caseforge.toml"
+
+
+def test_an_unknown_profile_lists_the_profiles(tmp_path: Path) -> None:
+    found = problem(tmp_path, 'profile = "care2016"\n')
+    assert found.message == 'There is no profile "care2016"; did you mean "care-2016"?'
+    assert (found.line, found.column, found.pointer) == (1, 11, "/profile")
+    assert found.hint and all(f'"{name}"' in found.hint for name in NAMES)
+
+
+def test_the_untouchable_codes_are_the_files_reading_and_schema_families() -> None:
+    from caseforge.config import UNTOUCHABLE
+
+    assert UNTOUCHABLE == {code for code in CODES if code.startswith(("CF0", "CF1", "CF2"))} - {"CF002", "CF004"}
+    assert "CF004" not in UNTOUCHABLE, "a project may choose not to hear about unused suppressions"
+    assert {"CF001", "CF003", "CF101", "CF109", "CF201", "CF299"} <= UNTOUCHABLE
+    assert not UNTOUCHABLE & {"CF301", "CF406", "CF501", "CF702"}
+
+
+def test_every_structure_code_is_refused_in_the_settings(tmp_path: Path) -> None:
+    from caseforge.config import UNTOUCHABLE
+
+    codes = sorted(UNTOUCHABLE)
+    lines = "\n".join(f'{code} = "off"' for code in codes)
+    found = problems(tmp_path, "caseforge.toml", f"[severity]\n{lines}\n")
+    assert [item.line for item in found] == list(range(2, len(codes) + 2))
+    assert all(item.code == "CF003" and "cannot be switched off or changed" in item.message for item in found)
 
 
 def test_a_key_is_located_in_its_own_table(tmp_path: Path) -> None:
@@ -178,7 +213,8 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
         [severity]
         CF406 = "loud"
     """)
-    assert sorted((item.line, item.column) for item in found) == [(1, 1), (2, 1), (3, 1), (6, 1)]
+    # The profile is placed at its value, the others at their keys.
+    assert sorted((item.line, item.column) for item in found) == [(1, 11), (2, 1), (3, 1), (6, 1)]
 
 
 def test_a_wrong_caseforge_table_in_pyproject_is_reported(tmp_path: Path) -> None:
@@ -261,6 +297,14 @@ def test_a_file_outside_the_config_folder_is_not_ignored(tmp_path: Path, monkeyp
     assert kept(settings, "elsewhere.yaml", "CF409") == [("CF409", "warning")]
 
 
+def test_codes_in_lower_case_are_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = settings_of(tmp_path, '[severity]\ncf406 = "error"\nCf409 = "off"\n\n[per-file-ignores]\n"*.yaml" = ["cf501", " CF702 "]\n')
+    assert settings.severity == {"CF406": Severity.ERROR, "CF409": None}
+    assert settings.ignores == (("*.yaml", frozenset({"CF501", "CF702"})),)
+    assert kept(settings, "a.yaml", "CF406", "CF409", "CF501", "CF702", "CF701") == [("CF406", "error"), ("CF701", "error")]
+
+
 def test_a_severity_replaces_the_codes_own(tmp_path: Path) -> None:
     settings = settings_of(tmp_path, '[severity]\nCF406 = "error"\nCF701 = "warning"\nCF302 = "info"\n')
     assert kept(settings, "a.yaml", "CF406", "CF701", "CF302", "CF409") == [
@@ -298,6 +342,21 @@ def test_an_unreadable_file_and_the_config_itself_cannot_be_silenced(tmp_path: P
         root=tmp_path,
     )
     assert kept(settings, "gone.yaml", "CF001", "CF003", "CF406") == [("CF001", "error"), ("CF003", "error")]
+
+
+def test_structure_codes_cannot_be_silenced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past load()'s refusal too: a case that is not YAML, or has the wrong
+    # structure, was not checked further, so adjust() keeps its codes as they are.
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(
+        severity={"CF104": None, "CF204": Severity.INFO, "CF302": Severity.INFO},
+        ignores=(("**", frozenset({"CF101", "CF202", "CF299", "CF406"})),),
+        root=tmp_path,
+    )
+    codes = ("CF101", "CF104", "CF202", "CF204", "CF299", "CF302", "CF406")
+    assert kept(settings, "a.yaml", *codes) == [
+        ("CF101", "error"), ("CF104", "error"), ("CF202", "error"), ("CF204", "error"), ("CF299", "error"), ("CF302", "info"),
+    ]
 
 
 def test_adjust_keeps_everything_else_of_a_diagnostic(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from caseforge.source import loads
 from caseforge.validate import check_document
 from helpers import COMPLETE_CASE, run_caseforge, show
@@ -78,6 +80,36 @@ def test_a_comment_like_text_inside_a_quoted_value_is_not_a_suppression() -> Non
     assert [code for code, _ in codes(text)] == ["CF501"]
 
 
+INTRODUCTION = "introduction: Hyponatraemia after endurance events is reported sporadically [@hew2005].\n"
+# The introduction as block text that cites a reference the case does not
+# have: one CF702, reported where the block starts (its `|` or `>` line).
+BLOCK_INTRODUCTION = "introduction: {header}\n  Hyponatraemia after endurance events is reported sporadically [@hew2099].\n"
+
+
+def test_a_block_text_citing_an_unknown_reference_is_reported_on_its_indicator_line() -> None:
+    text = COMPLETE_CASE.replace(INTRODUCTION, BLOCK_INTRODUCTION.format(header="|"))
+    assert codes(text) == [("CF702", line_of(text, "introduction: |"))]
+
+
+@pytest.mark.parametrize("indicator", ["|", ">", "|-", ">+", "|2", ">-1", "|+2", "&intro |"])
+def test_a_comment_after_a_block_indicator_is_a_suppression(indicator: str) -> None:
+    text = COMPLETE_CASE.replace(INTRODUCTION, BLOCK_INTRODUCTION.format(header=f"{indicator}  # caseforge: ignore[CF702]"))
+    assert codes(text) == []
+
+
+def test_an_unused_suppression_after_a_block_indicator_is_reported() -> None:
+    text = COMPLETE_CASE.replace(INTRODUCTION, BLOCK_INTRODUCTION.format(header="|  # caseforge: ignore[CF702, CF501]"))
+    assert codes(text) == [("CF004", line_of(text, "introduction: |"))]
+
+
+def test_comment_like_text_inside_a_block_is_not_a_suppression() -> None:
+    # On the lines of the text itself, `#` is part of the text.
+    text = COMPLETE_CASE.replace(INTRODUCTION, "introduction: |\n  Reported sporadically [@hew2099].  # caseforge: ignore[CF702]\n")
+    assert codes(text) == [("CF702", line_of(text, "introduction: |"))]
+    folded = COMPLETE_CASE.replace(INTRODUCTION, "introduction: >\n  # caseforge: ignore[CF702]\n  Reported sporadically [@hew2099].\n")
+    assert codes(folded) == [("CF702", line_of(folded, "introduction: >"))]
+
+
 def test_several_codes_in_one_comment_and_the_unused_one_reported() -> None:
     text = NO_ROUTE.replace(NAME_LINE, "    name: sodium chloride 3%  # caseforge: ignore[CF501, CF304]\n")
     found = codes(text)
@@ -130,3 +162,9 @@ def test_a_progress_line_on_a_terminal_for_many_files_and_not_elsewhere(tmp_path
     assert "Checking cases: 30/60" in seen and "Checked 60 files: no problems found." in seen
     assert "Checking cases" not in run_caseforge("validate", "-j", "1", ".", cwd=tmp_path, env=env).stderr
     assert "Checking cases" not in _on_a_terminal(["validate", "-j", "1", "."], tmp_path, {**env, "CI": "true"})
+
+
+def test_a_structure_error_cannot_be_suppressed() -> None:
+    text = COMPLETE_CASE.replace("  sex: female\n", "  sex: F  # caseforge: ignore[CF204]\n")
+    found = codes(text)
+    assert ("CF204", line_of(text, "sex: F")) in found and ("CF005", line_of(text, "sex: F")) in found

@@ -49,7 +49,10 @@ def generate(cases: Path, settings: Settings | None = None, section: str = "case
 
     settings = settings or Settings()
     site = Site()
-    files, _ = find_case_files([cases]) if cases.is_dir() else ([], [])
+    files, unreadable = find_case_files([cases]) if cases.is_dir() else ([], [])
+    for report in unreadable:
+        if report.diagnostics and "cannot be read" in report.diagnostics[0].message:
+            site.unpublished.append(Unpublished(report.path, (report.diagnostics[0].message,)))
     changed = last_changed(cases)
     clashes = _clashes([Path(path) for path in files], cases)
     for path in files:
