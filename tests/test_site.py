@@ -409,3 +409,14 @@ def test_no_setting_publishes_a_case_without_consent(tmp_path: Path) -> None:
     for slug in ("pending", "silenced"):
         assert not (root / "public" / "cases" / slug).exists(), slug
         assert f"cases/{slug}.yaml is not published: consent to publish is not recorded" in result.stderr
+
+
+def test_a_bmj_case_reports_site_shows_ages_as_bands(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "bmj", {"marathon.yaml": COMPLETE_CASE})
+    (root / "caseforge.toml").write_text('profile = "bmj-case-reports"\n')
+    assert run_caseforge("build", cwd=root).returncode == 0
+    page = (root / "public" / "cases" / "marathon" / "index.html").read_text()
+    assert "30–39 years" in page and "34 years" not in page
+    default = make_project(tmp_path / "care", {"marathon.yaml": COMPLETE_CASE})
+    assert run_caseforge("build", cwd=default).returncode == 0
+    assert "34 years" in (default / "public" / "cases" / "marathon" / "index.html").read_text()

@@ -75,7 +75,7 @@ def render(document: Document, assessment: Assessment, slug: str, last_changed: 
     """The page of one validated, publishable case. ``downloads`` maps a
     link text to a file name beside the page (the YAML, the checklist)."""
     context = _Context(document, _citations(document.data))
-    parts = [_front_matter(document.data), f"# {_heading_text(document.data['title'])}\n", _status(assessment, last_changed), _patient_summary(document.data)]
+    parts = [_front_matter(document.data), f"# {_heading_text(document.data['title'])}\n", _status(assessment, last_changed), _patient_summary(document.data, assessment)]
     for heading, anchor in SECTIONS:
         body = _SECTION_BODIES[anchor](context, assessment)
         if body:
@@ -151,9 +151,9 @@ def _status(assessment: Assessment, last_changed: str | None) -> str:
     return f'<p class="cf-status">{" · ".join(parts)}</p>\n'
 
 
-def _patient_summary(data: dict[str, Any]) -> str:
+def _patient_summary(data: dict[str, Any], assessment: Assessment) -> str:
     patient = data["patient"]
-    facts = [("Patient", f"{_sex_word(patient['sex'])}, {age_text(patient['age'])}")]
+    facts = [("Patient", f"{_sex_word(patient['sex'])}, {shown_age(patient['age'], assessment)}")]
     if concerns := [concern["text"] for concern in patient.get("main_concerns") or []]:
         facts.append(("Presented with", ", ".join(concerns)))
     if diagnoses := [diagnosis["name"] for diagnosis in (data.get("diagnostic_assessment") or {}).get("diagnoses") or []]:
@@ -179,6 +179,15 @@ def age_text(age: dict[str, Any]) -> str:
     if comparator == ">=":
         return f"{shown} or older"
     return {">": f"over {shown}", "<": f"under {shown}", "<=": f"{shown} or younger", "~": f"about {shown}"}.get(comparator or "", shown)
+
+
+# Profiles whose journals print ages only as a band, to keep patients unidentifiable.
+AGE_AS_BAND = frozenset({"bmj-case-reports"})
+
+
+def shown_age(age: dict[str, Any], assessment: Assessment) -> str:
+    """The age as the page shows it: exact, or as a band where the profile's journal asks for one."""
+    return age_band(age) if assessment.profile.name in AGE_AS_BAND else age_text(age)
 
 
 def age_band(age: dict[str, Any]) -> str:
@@ -267,9 +276,9 @@ def _introduction(context: _Context, _: Assessment) -> str:
     return _block(context.text(context.data.get("introduction")))
 
 
-def _patient(context: _Context, _: Assessment) -> str:
+def _patient(context: _Context, assessment: Assessment) -> str:
     patient = context.data["patient"]
-    facts = [("Age", escape(age_text(patient["age"]))), ("Sex", escape(_sex_word(patient["sex"])))]
+    facts = [("Age", escape(shown_age(patient["age"], assessment))), ("Sex", escape(_sex_word(patient["sex"])))]
     for key, name in (("gender", "Gender"), ("ethnicity", "Ethnicity"), ("occupation", "Occupation"), ("region", "Region")):
         if key in patient:
             value = patient[key]
