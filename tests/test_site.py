@@ -145,6 +145,11 @@ def test_nothing_is_fetched_from_another_host(built: tuple[Path, subprocess.Comp
         assert not unexpected, f"{path.relative_to(public)}: {unexpected}"
 
 
+def test_the_site_serves_the_schema_for_editors(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    public, _ = built
+    assert (public / "schema" / "case.schema.json").read_text() == (REPO / "schema" / "case.schema.json").read_text()
+
+
 def test_no_web_fonts(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     public, _ = built
     page = (public / "index.html").read_text()
@@ -207,7 +212,7 @@ def test_render_writes_the_same_pages_for_another_engine(tmp_path: Path) -> None
     written = {path.relative_to(tmp_path / "out").as_posix() for path in (tmp_path / "out").rglob("*") if path.is_file()}
     for slug in EXAMPLES:
         assert {f"cases/{slug}.md", f"cases/{slug}.yaml", f"cases/{slug}-checklist.html"} <= written
-    assert {"cases/index.md", "assets/caseforge/caseforge.css", "reference/codes.md"} <= written
+    assert {"cases/index.md", "assets/caseforge/caseforge.css", "reference/codes.md", "schema/case.schema.json"} <= written
     assert not any(name.startswith(".caseforge-") and name.endswith(".tmp") for name in written), "no temporary file is left"
     assert ".caseforge-render.json" in written
 

@@ -64,6 +64,9 @@ def generate(cases: Path, settings: Settings | None = None, section: str = "case
     for name in ASSETS:
         site.files[f"{ASSET_FOLDER}/{name}"] = resources.files("caseforge").joinpath("data", "site", name).read_text(encoding="utf-8")
     site.files.update(reference_pages())
+    # The schema, served by the site itself, so that editors can name the
+    # group's own address in a case's modeline.
+    site.files["schema/case.schema.json"] = resources.files("caseforge").joinpath("data", "case.schema.json").read_text(encoding="utf-8")
     return site
 
 
