@@ -14,7 +14,9 @@ later stage can point an author at the exact place in the file.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +178,10 @@ def load(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
     """Read a case file; the document is None when it could not be read."""
     name = str(path)
     try:
+        # A pipe or a device would block the read, or never end: only files are cases.
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            return None, [make("CF001", name, f"`{name}` is not a file but a pipe, socket or device.", hint="Give the case file itself.")]
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:

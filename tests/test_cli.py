@@ -252,3 +252,12 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch:
     assert files == [] and [(item.path, [d.code for d in item.diagnostics]) for item in reports] == [("cases/locked", ["CF001"])]
     assert "holds no case files" not in reports[0].diagnostics[0].message
 
+
+
+def test_a_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = run_caseforge("validate", "pipe.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pipe.yaml: error CF001 `pipe.yaml` is not a file but a pipe, socket or device." in result.stdout

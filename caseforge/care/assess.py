@@ -81,7 +81,7 @@ def assess(document: Document, profile: Profile) -> Assessment:
         if statement is not None:
             pointer, value = statement
             if finding.status is Status.NOT_REPORTED and not finding.marked:
-                finding = marked(value)
+                finding = marked(value, pointer)
             elif finding.status in (Status.REPORTED, Status.PARTIAL):
                 contradicted.append(Result(item, finding, pointer))
         if item.id in profile.required and finding.status is Status.NOT_APPLICABLE:

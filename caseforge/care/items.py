@@ -22,6 +22,8 @@ from typing import Any, Callable
 from caseforge.source import Document
 
 CITATION = re.compile(r"\[@[^\]]+\]")
+# Consent statuses that allow publication.
+CONSENTED = ("obtained", "waived")
 # Kinds of intervention given as a drug, whose dose, route and frequency CARE 9b asks for.
 DRUG_KINDS = ("drug", "chemotherapy", "immunotherapy")
 
@@ -100,10 +102,10 @@ def is_marked(value: Any) -> bool:
     return isinstance(value, dict) and value.get("status") in ("not_applicable", "not_reported") and "reason" in value
 
 
-def marked(value: dict[str, Any]) -> Finding:
-    """The author's own statement that an item is not applicable or not reported."""
+def marked(value: dict[str, Any], pointer: str) -> Finding:
+    """The author's own statement, at ``pointer``, that an item is not applicable or not reported."""
     status = Status.NOT_APPLICABLE if value["status"] == "not_applicable" else Status.NOT_REPORTED
-    return Finding(status, reason=str(value["reason"]), marked=True)
+    return Finding(status, (pointer,), reason=str(value["reason"]), marked=True)
 
 
 def _written_or_marked(case: Case, pointer: str) -> tuple[Any, Finding | None]:
@@ -111,9 +113,10 @@ def _written_or_marked(case: Case, pointer: str) -> tuple[Any, Finding | None]:
     holding it (an abstract marked not reported marks its four parts)."""
     parts = pointer.strip("/").split("/")
     for depth in range(1, len(parts) + 1):
-        value = case.get("/" + "/".join(parts[:depth]))
+        here = "/" + "/".join(parts[:depth])
+        value = case.get(here)
         if is_marked(value):
-            return None, marked(value)
+            return None, marked(value, here)
     return case.get(pointer), None
 
 
@@ -220,8 +223,6 @@ def timeline(case: Case) -> Finding:
     """At least three events with a time, covering presentation, diagnosis,
     intervention and follow-up (the phases CARE 7 names)."""
     events = case.get("/timeline") or []
-    if is_marked(events):
-        return marked(events)
     if not events:
         return Finding(Status.NOT_REPORTED)
     timed = [event for event in events if "time" in event or "start" in event]
@@ -331,9 +332,9 @@ def outcomes(case: Case) -> Finding:
 
 
 def adverse_events(case: Case) -> Finding:
-    value = case.get("/follow_up/adverse_events")
-    if is_marked(value):
-        return marked(value)
+    value, mark = _written_or_marked(case, "/follow_up/adverse_events")
+    if mark is not None:
+        return mark
     if not value:
         return Finding(Status.NOT_REPORTED)
     return Finding(Status.REPORTED, ("/follow_up/adverse_events",))
@@ -348,7 +349,7 @@ def literature(case: Case) -> Finding:
 
 def consent(case: Case) -> Finding:
     status = case.get("/consent/status")
-    if status in ("obtained", "waived"):
+    if status in CONSENTED:
         return Finding(Status.REPORTED, ("/consent",))
     gap = "consent is still being sought" if status == "pending" else f"consent is recorded as `{status}`"
     return Finding(Status.NOT_REPORTED, ("/consent",), gap)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from caseforge.care.assess import Assessment, Result
-from caseforge.care.items import Case, Status
+from caseforge.care.items import CONSENTED, Case, Status
 from caseforge.checks import check, located
 from caseforge.diagnostics import Diagnostic, make
 from caseforge.source import Document
@@ -24,7 +24,7 @@ def consent(document: Document) -> Iterator[Diagnostic]:
     status = document.data.get("consent", {}).get("status")
     if status == "pending":
         yield located(document, "CF507", "/consent/status", "Consent to publish is still being sought (CARE 13); the case cannot be published until it is recorded.", "When the patient (or a parent or guardian) has consented, write `status: obtained` and `given_by`.")
-    elif status not in ("obtained", "waived"):
+    elif status not in CONSENTED:
         said = "says consent was not obtained" if status == "not_obtained" else "does not record consent to publish"
         yield located(document, "CF504", "/consent/status", f"The case {said} (CARE 13); it cannot be published.", "Record the consent as the report states it (`status: obtained` and `given_by`), or `waived` with the ethics committee's decision in `ethics_approval`.")
 
@@ -55,7 +55,7 @@ def _element(document: Document, name: str, result: Result, strict: bool) -> Ite
         yield located(document, "CF503", pointer, f"{label} is only partly reported: {finding.gap}.", f"It counts as reported when: {item.criterion[0].lower()}{item.criterion[1:]}")
     elif finding.status is Status.NOT_REPORTED and (strict or not finding.marked):
         if finding.marked:
-            where = result.statement or _marked_at(document, item.pointer)
+            where = finding.where[0] if finding.where else item.pointer
             yield located(document, "CF502", where, f"{label} is marked not reported ({finding.reason}); a submission needs it.", f"Write `{item.field}`: {item.asks[0].lower()}{item.asks[1:]}")
         else:
             detail = f": {finding.gap}" if finding.gap else ""
@@ -85,16 +85,6 @@ def _where_it_belongs(document: Document, code: str, pointer: str, message: str,
 
 def _value(document: Document, tokens: list[str]) -> object:
     return Case(document).get("/" + "/".join(tokens))
-
-
-def _marked_at(document: Document, pointer: str) -> str:
-    """The field or section that carries the author's mark."""
-    parts = pointer.strip("/").split("/")
-    for depth in range(len(parts), 0, -1):
-        node = _value(document, parts[:depth])
-        if isinstance(node, dict) and "status" in node:
-            return "/" + "/".join(parts[:depth])
-    return pointer
 
 
 def _dotted(pointers: tuple[str, ...]) -> str:

@@ -268,8 +268,12 @@ def _abstract(context: _Context, _: Assessment) -> str:
         return ""
     if "status" in abstract:
         return _block(context.text(abstract))
-    parts = (("Introduction", "introduction"), ("Case", "case"), ("Management", "management"), ("Conclusion", "conclusion"))
-    return _block(*(_labelled(name, context.text(abstract[key])) for name, key in parts if key in abstract))
+    return _parts(context, abstract, (("Introduction", "introduction"), ("Case", "case"), ("Management", "management"), ("Conclusion", "conclusion")))
+
+
+def _parts(context: _Context, section: dict[str, Any], parts: tuple[tuple[str, str], ...]) -> str:
+    """A section written in named parts, each under its heading."""
+    return _block(*(_labelled(name, context.text(section[key])) for name, key in parts if key in section))
 
 
 def _introduction(context: _Context, _: Assessment) -> str:
@@ -404,7 +408,7 @@ def _adverse_events(context: _Context, events: Any) -> str:
         if events.get("none_occurred"):
             return f"<p>None occurred.{' ' + escape(events['statement']) if events.get('statement') else ''}</p>"
         return context.text(events)
-    names = _names(context.data)
+    names = _names(context.document)
     rows = (
         (
             escape(event["name"]),
@@ -420,9 +424,8 @@ def _adverse_events(context: _Context, events: Any) -> str:
 
 
 def _discussion(context: _Context, _: Assessment) -> str:
-    discussion = context.data.get("discussion") or {}
     parts = (("Strengths and limitations", "strengths_limitations"), ("The literature", "literature"), ("Rationale", "rationale"), ("Take-away lessons", "take_away_lessons"))
-    return _block(*(_labelled(name, context.text(discussion[key])) for name, key in parts if key in discussion))
+    return _parts(context, context.data.get("discussion") or {}, parts)
 
 
 def _perspective(context: _Context, _: Assessment) -> str:
@@ -504,19 +507,11 @@ def _note(context: _Context, entry: dict[str, Any]) -> str:
     return inline_html(notes, context.citations) if notes else ""
 
 
-def _names(data: dict[str, Any]) -> dict[str, str]:
-    """Every id of the case with a name for it (the intervention's name, the event's summary)."""
-    found: dict[str, str] = {}
-    stack: list[Any] = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str):
-                found[node["id"]] = str(node.get("name") or node.get("summary") or node["id"])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
+def _names(document: Document) -> dict[str, str]:
+    """Every id of the case with a name for it (the intervention's name, the
+    event's summary), from the entries the time course has already found."""
+    entries, _ = course_of(document)
+    return {identifier: str(mapping.get("name") or mapping.get("summary") or identifier) for identifier, (_, mapping) in entries.items()}
 
 
 def context_when(context: _Context, entry: dict[str, Any], *keys: str) -> str:
@@ -536,7 +531,7 @@ def context_when(context: _Context, entry: dict[str, Any], *keys: str) -> str:
         days = (time["day"], time["day"])
     shown = labs.when(days, interval, time)
     if shown == labs.NOT_KNOWN and isinstance(time, dict):
-        shown = _relative_words(time, _names(context.data))
+        shown = _relative_words(time, _names(context.document))
     published = time.get("as_published") if isinstance(time, dict) else None
     return _time_cell(shown, published)
 

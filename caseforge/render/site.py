@@ -22,6 +22,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
+from caseforge.care.items import CONSENTED
 from caseforge.config import Settings, adjust
 from caseforge.diagnostics import Severity
 from caseforge.render.page import Summary
@@ -113,7 +114,7 @@ def _add_case(site: Site, path: Path, cases: Path, settings: Settings, section: 
     # Consent is checked here again, whatever the settings make of CF504 and
     # CF507: no level or ignore may publish a case without it.
     consent = document.data.get("consent") if document is not None and isinstance(document.data, dict) else None
-    consented = isinstance(consent, dict) and consent.get("status") in ("obtained", "waived")
+    consented = isinstance(consent, dict) and consent.get("status") in CONSENTED
     if document is None or score is None or errors or not consented:
         reasons = tuple(f"{item.line or 1}:{item.column or 1} {item.code} {item.message}" for item in errors[:3])
         more = (f"and {len(errors) - 3} more errors",) if len(errors) > 3 else ()
